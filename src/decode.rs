@@ -1,0 +1,185 @@
+//! Bytes to text.
+//!
+//! Takes the raw bytes of one input file and how to read them ([`Format`]); gives the
+//! document's text as one `String` (UTF-8, original line breaks kept) or the one-line reason
+//! it is not text. Handles UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, and
+//! page-array JSON (`[{"page": n, "text": ...}]`), whose pages are joined with a form feed as
+//! `pdftotext` would have written them. Does not look at what the text says.
+
+use serde::Deserialize;
+
+use crate::error::DocError;
+
+/// How a file's bytes hold a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt` / `.md`: the text itself.
+    Text,
+    /// `.json`: an array of pages.
+    PageArray,
+}
+
+/// Share of control characters above which a "text" is really binary.
+const MAX_CONTROL_SHARE: f64 = 0.01;
+
+/// Decodes one file.
+pub fn decode(bytes: &[u8], format: Format) -> Result<String, DocError> {
+    if bytes.is_empty() {
+        return Err(DocError::Empty);
+    }
+    if let Some(kind) = sniff_binary(bytes) {
+        return Err(DocError::Binary(kind));
+    }
+    let text = decode_text(bytes)?;
+    if text.trim().is_empty() {
+        return Err(DocError::Empty);
+    }
+    check_control_chars(&text)?;
+    match format {
+        Format::Text => Ok(text),
+        Format::PageArray => join_pages(&text),
+    }
+}
+
+/// Recognises common binary formats by their magic bytes.
+fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF", "a PDF document: extract its text first"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"PK\x03\x04", "a ZIP archive (docx/xlsx?)"),
+        (b"\xD0\xCF\x11\xE0", "an OLE document (doc/xls?)"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"\x7FELF", "an executable"),
+    ];
+    MAGIC.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, kind)| *kind)
+}
+
+fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(DocError::UnknownEncoding { offset: bom_len });
+        }
+        return Ok(text.into_owned());
+    }
+    if let Some(utf16) = utf16_without_bom(bytes) {
+        let (text, had_errors) = utf16.decode_without_bom_handling(bytes);
+        return if had_errors { Err(DocError::Binary("contains NUL bytes")) } else { Ok(text.into_owned()) };
+    }
+    if bytes.contains(&0) {
+        return Err(DocError::Binary("contains NUL bytes"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(utf8_error) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|text| text.into_owned())
+            .ok_or(DocError::UnknownEncoding { offset: utf8_error.valid_up_to() }),
+    }
+}
+
+/// UTF-16 text without a BOM shows up as a NUL in every other byte of its ASCII characters.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    // CJK characters such as U+4E00 put a NUL in the other half too, so compare, not exclude.
+    if odd_nuls * 20 >= pairs && odd_nuls > 4 * even_nuls {
+        Some(encoding_rs::UTF_16LE)
+    } else if even_nuls * 20 >= pairs && even_nuls > 4 * odd_nuls {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn check_control_chars(text: &str) -> Result<(), DocError> {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            control += 1;
+        }
+    }
+    if control as f64 > MAX_CONTROL_SHARE * total as f64 {
+        return Err(DocError::Binary("too many control characters"));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Page {
+    #[allow(dead_code)]
+    page: serde_json::Value,
+    text: String,
+}
+
+/// Joins the pages of a page-array JSON file with `\f`, in array order.
+fn join_pages(json: &str) -> Result<String, DocError> {
+    let pages: Vec<Page> = serde_json::from_str(json).map_err(|e| {
+        DocError::InvalidJson(format!("{e} (expected an array of {{\"page\": n, \"text\": ...}} objects)"))
+    })?;
+    if pages.is_empty() {
+        return Err(DocError::Empty);
+    }
+    let texts: Vec<&str> = pages.iter().map(|p| p.text.as_str()).collect();
+    Ok(texts.join("\u{c}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("收入\n".as_bytes(), Format::Text).unwrap(), "收入\n");
+        assert_eq!(decode(b"\xEF\xBB\xBF\xE6\x94\xB6", Format::Text).unwrap(), "收");
+    }
+
+    #[test]
+    fn gb18030_is_recognised() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("2023年度收入决算表\r\n单位：万元");
+        assert_eq!(decode(&bytes, Format::Text).unwrap(), "2023年度收入决算表\r\n单位：万元");
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let le: Vec<u8> = "决算 2023\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let mut with_bom = vec![0xFF, 0xFE];
+        with_bom.extend(&le);
+        assert_eq!(decode(&with_bom, Format::Text).unwrap(), "决算 2023\n");
+        let ascii_le: Vec<u8> = "Budget 2023 report\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode(&ascii_le, Format::Text).unwrap(), "Budget 2023 report\n");
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_refused() {
+        assert_eq!(decode(b"", Format::Text), Err(DocError::Empty));
+        assert_eq!(decode(b" \n\n", Format::Text), Err(DocError::Empty));
+        assert!(matches!(decode(b"%PDF-1.7\n...", Format::Text), Err(DocError::Binary(_))));
+        assert!(matches!(decode(b"ab\0\0\0\x01\x02cd\0", Format::Text), Err(DocError::Binary(_))));
+        assert!(matches!(decode(b"\x01\x02\x03\x04abc", Format::Text), Err(DocError::Binary(_))));
+    }
+
+    #[test]
+    fn invalid_bytes_name_their_offset() {
+        // 0xFF never appears in UTF-8 or GB18030.
+        assert_eq!(decode(b"abc\xFF\xFFdef", Format::Text), Err(DocError::UnknownEncoding { offset: 3 }));
+    }
+
+    #[test]
+    fn page_arrays_join_with_form_feeds() {
+        let json = r#"[{"page": 1, "text": "一\n二"}, {"page": 2, "text": "三"}]"#;
+        assert_eq!(decode(json.as_bytes(), Format::PageArray).unwrap(), "一\n二\u{c}三");
+        assert!(matches!(decode(b"{\"page\": 1}", Format::PageArray), Err(DocError::InvalidJson(_))));
+        assert!(matches!(decode(b"[{\"page\": 1, \"text\": ", Format::PageArray), Err(DocError::InvalidJson(_))));
+        assert_eq!(decode(b"[]", Format::PageArray), Err(DocError::Empty));
+    }
+}

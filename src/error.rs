@@ -1,0 +1,53 @@
+//! Errors that stop a run, and the reasons a single document is not read.
+//!
+//! Takes I/O and Parquet failures; gives [`Error`], which always names the path involved.
+//! A bad document is never an [`Error`]: it becomes a [`DocError`], whose one-line message is
+//! written to `documents.error`, and the run goes on.
+
+use std::io;
+use std::path::PathBuf;
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A failure of the run itself: nothing is published.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input folder is missing or unreadable.
+    #[error("cannot read input {}: {source}", path.display())]
+    Input { path: PathBuf, source: io::Error },
+    /// Creating, writing or renaming something under the output folder failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Output { path: PathBuf, source: io::Error },
+    /// The Parquet or Arrow writer refused a batch.
+    #[error("cannot write parquet {}: {source}", path.display())]
+    Parquet { path: PathBuf, source: parquet::errors::ParquetError },
+    /// The output path is an existing folder that a cnbudget run did not write.
+    #[error("output {} exists and is not a cnbudget output (it has no run.json): refusing to replace it", path.display())]
+    NotAnOutput { path: PathBuf },
+    /// Another run holds the output's lock.
+    #[error("output {} is in use by another cnbudget run (lock {})", output.display(), lock.display())]
+    Locked { output: PathBuf, lock: PathBuf },
+    /// The worker pool could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    ThreadPool { jobs: usize, message: String },
+}
+
+/// Why one input file was not read. The `Display` text is the `documents.error` reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocError {
+    #[error("empty file")]
+    Empty,
+    #[error("cannot read file: {0}")]
+    Unreadable(String),
+    #[error("binary file, not text ({0})")]
+    Binary(&'static str),
+    #[error("unknown text encoding: not UTF-8, UTF-16 or GB18030 (first bad byte at offset {offset})")]
+    UnknownEncoding { offset: usize },
+    #[error("invalid page-array JSON: {0}")]
+    InvalidJson(String),
+    #[error("not a budget or final-accounts report: no statement titles and no budget figures found")]
+    NotAReport,
+}

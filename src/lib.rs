@@ -1,0 +1,54 @@
+//! cnbudget turns Chinese government budget and final-accounts disclosures (部门预算/决算公开),
+//! as text extracted from PDFs, into exact, analysis-ready Parquet datasets.
+//!
+//! The pipeline reads each file independently — [`discover`] → [`decode`] → [`normalize`] →
+//! [`metadata`] → [`segment`] → [`tables`] → [`codes`] → [`curate`] — in parallel, and streams
+//! the results in input order to the [`sink`], which publishes the output folder atomically.
+//! [`run`] does all of it for a folder; [`parse_document`] does one file's part and is what
+//! the tests, the benchmarks and the fuzzer call.
+//!
+//! ```
+//! use cnbudget::{parse_document, decode::Format, vocab::Statement};
+//!
+//! let text = "2023年度某某中心部门决算\n\
+//!             ## 2023年度支出决算表\n\
+//!             部门：某某中心\n\
+//!             金额单位：万元\n\
+//!             功能分类科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出\n\
+//!             类\t栏次\t1\t2\t3\n\
+//!             合 计\t\t3,087.79\t417.23\t2,670.56\n\
+//!             201\t一般公共服务支出\t2,619.57\t313.93\t2,305.64\n";
+//! let doc = parse_document("demo.txt", text.as_bytes(), Format::Text);
+//! assert_eq!(doc.meta.fiscal_year, Some(2023));
+//! assert_eq!(doc.statements, [Statement::T03]);
+//! let basic: Vec<String> = doc.facts.iter()
+//!     .filter(|f| f.split.as_str() == "basic")
+//!     .map(|f| format!("{} {} {}", f.code.as_ref().map_or("-", |c| c.as_str()), f.amount, f.line))
+//!     .collect();
+//! assert_eq!(basic, ["- 417.23 7", "201 313.93 8"]);
+//! ```
+
+pub mod amount;
+pub mod codes;
+pub mod curate;
+pub mod decode;
+pub mod discover;
+pub mod error;
+pub mod metadata;
+pub mod model;
+pub mod normalize;
+pub mod segment;
+pub mod sink;
+pub mod tables;
+pub mod vocab;
+
+mod pipeline;
+
+pub use amount::Amount;
+pub use error::{DocError, Error, Result};
+pub use model::{Code, Document, Fact};
+pub use pipeline::{Config, RunSummary, parse_document, run};
+
+/// Version of the parsing rules. Recorded in `documents.parser_version`; a change means the
+/// same bytes may give different facts.
+pub const PARSER_VERSION: &str = concat!("cnbudget-", env!("CARGO_PKG_VERSION"), "/p1");

@@ -1,0 +1,179 @@
+//! What a report says about itself: department, fiscal year, phase and unit.
+//!
+//! Takes the document's cleaned lines; gives a [`Meta`] in which every field was read from
+//! the text (labels such as `部门：`, `编制单位：`; the title; part headings such as
+//! `第一部分 X概况`; table unit lines), or is `None`. Never guesses: when the text disagrees
+//! with itself the most frequent reading wins, and when there is none the field stays empty
+//! and the document is marked partial by the caller.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::Meta;
+use crate::normalize::Line;
+use crate::vocab::{Phase, Unit};
+
+/// Only the first lines can be a title.
+const TITLE_LINES: usize = 6;
+/// Longer lines are prose, not titles or headings.
+const MAX_HEADING_CHARS: usize = 60;
+
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:部门|部门名称|单位名称|编制部门|编制单位|预算单位|预算主管部门)\s*[:：]\s*(\S+)")
+        .expect("valid regex")
+});
+static OVERVIEW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分\s*(\S+?)\s*概况$").expect("valid regex"));
+static YEAR_PHASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^比与较同和至\d])((?:19|20)\d{2})\s*年度?\s*(?:[^，。,；;]{0,30}?)(?:部门|单位)?(决算|预算)")
+        .expect("valid regex")
+});
+static PHASE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:部门|单位|年度|年)\s*(决算|预算)(?:公开|表|$|\s)").expect("valid regex"));
+static UNIT_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:金额)?[单平]位\s*[:：]\s*(万元|元|万兀|兀)").expect("valid regex"));
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:19|20)\d{2}年度?)?(.+?)(?:(?:19|20)\d{2}年度?)?(?:区级|市级)?(?:部门|单位)?(?:决算|预算)")
+        .expect("valid regex")
+});
+
+/// Reads the document's metadata.
+pub fn read(lines: &[Line]) -> Meta {
+    Meta { department: department(lines), fiscal_year: fiscal_year(lines), phase: phase(lines), unit: unit(lines) }
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn is_heading(line: &Line) -> bool {
+    let n = line.text.trim().chars().count();
+    n > 0 && n <= MAX_HEADING_CHARS
+}
+
+/// The value with the most votes; ties go to the one seen first.
+fn most_frequent<T: Clone + Eq + std::hash::Hash>(values: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut counts: HashMap<T, (usize, usize)> = HashMap::new();
+    for (i, v) in values.into_iter().enumerate() {
+        counts.entry(v).or_insert((0, i)).0 += 1;
+    }
+    counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1))).map(|(v, _)| v)
+}
+
+fn department(lines: &[Line]) -> Option<String> {
+    let labelled = most_frequent(lines.iter().filter_map(|l| {
+        let caps = LABEL.captures(&l.text)?;
+        let value = caps[1].trim_end_matches(['（', '(']);
+        (value.chars().count() >= 2).then(|| value.to_string())
+    }));
+    labelled
+        .or_else(|| {
+            lines.iter().filter(|l| is_heading(l)).find_map(|l| {
+                let text = l.text.trim().trim_start_matches('#').trim();
+                OVERVIEW.captures(&squeeze(text)).map(|c| c[1].to_string())
+            })
+        })
+        .or_else(|| title_department(lines))
+}
+
+/// `2023年度武汉市江汉区大数据中心 部门决算公开` → `武汉市江汉区大数据中心`, reading the
+/// title across its first lines, as layout text wraps it.
+fn title_department(lines: &[Line]) -> Option<String> {
+    let title: String =
+        lines.iter().filter(|l| !l.is_blank()).take(3).map(|l| squeeze(l.text.trim_start_matches('#'))).collect();
+    let caps = TITLE.captures(&title)?;
+    let name = caps[1].trim_end_matches(['年', '度']);
+    let plausible = name.chars().count() >= 4 && !name.contains("目录");
+    plausible.then(|| name.to_string())
+}
+
+fn fiscal_year(lines: &[Line]) -> Option<i16> {
+    let candidates = lines.iter().enumerate().filter(|(i, l)| *i < TITLE_LINES || is_heading(l)).flat_map(|(i, l)| {
+        let weight = if i < TITLE_LINES { 3 } else { 1 };
+        let years: Vec<i16> = YEAR_PHASE.captures_iter(&l.text).filter_map(|c| c[1].parse().ok()).collect();
+        years.into_iter().flat_map(move |y| std::iter::repeat_n(y, weight))
+    });
+    most_frequent(candidates)
+}
+
+fn phase(lines: &[Line]) -> Option<Phase> {
+    let votes = lines.iter().enumerate().filter(|(i, l)| *i < TITLE_LINES || is_heading(l)).flat_map(|(i, l)| {
+        let weight = if i < TITLE_LINES { 3 } else { 1 };
+        let found: Vec<Phase> = PHASE_WORD
+            .captures_iter(&l.text)
+            .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })
+            .collect();
+        found.into_iter().flat_map(move |p| std::iter::repeat_n(p, weight))
+    });
+    most_frequent(votes)
+}
+
+fn unit(lines: &[Line]) -> Option<Unit> {
+    let printed =
+        most_frequent(lines.iter().filter_map(|l| UNIT_LINE.captures(&l.text).and_then(|c| Unit::from_printed(&c[1]))));
+    printed.or_else(|| lines.iter().any(|l| l.text.contains("万元")).then_some(Unit::Wan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize;
+
+    fn meta(text: &str) -> Meta {
+        read(&normalize::lines(text))
+    }
+
+    #[test]
+    fn reads_a_markdown_title_and_labels() {
+        let m =
+            meta("\n# 2023年度武汉市江汉区大数据中心 部门决算公开\n\n部门：武汉市江汉区大数据中心\n\n金额单位：万元\n");
+        assert_eq!(m.department.as_deref(), Some("武汉市江汉区大数据中心"));
+        assert_eq!(m.fiscal_year, Some(2023));
+        assert_eq!(m.phase, Some(Phase::Final));
+        assert_eq!(m.unit, Some(Unit::Wan));
+    }
+
+    #[test]
+    fn label_value_stops_at_the_unit_column() {
+        let m = meta("上海市普陀区2024年区级部门预算\n编制部门：上海市普陀区人民政府万里街道办事处        单位：元\n");
+        assert_eq!(m.department.as_deref(), Some("上海市普陀区人民政府万里街道办事处"));
+        assert_eq!(m.fiscal_year, Some(2024));
+        assert_eq!(m.phase, Some(Phase::Budget));
+        assert_eq!(m.unit, Some(Unit::Yuan));
+    }
+
+    #[test]
+    fn overview_heading_names_the_department() {
+        let m = meta(
+            " 第一部分 武汉市洪山区大数据中心概况\n\n 第二部分 2023 年度部门决算表\n2023 年度收入合计 1808.5 万元\n",
+        );
+        assert_eq!(m.department.as_deref(), Some("武汉市洪山区大数据中心"));
+        assert_eq!(m.fiscal_year, Some(2023));
+        assert_eq!(m.phase, Some(Phase::Final));
+        assert_eq!(m.unit, Some(Unit::Wan));
+    }
+
+    #[test]
+    fn wrapped_title_is_read_across_lines() {
+        let m = meta("上海市普陀区规划和自然\n    资源局\n 2024 年度部门决算\n             目   录\n");
+        assert_eq!(m.department.as_deref(), Some("上海市普陀区规划和自然资源局"));
+        assert_eq!(m.fiscal_year, Some(2024));
+        assert_eq!(m.phase, Some(Phase::Final));
+    }
+
+    #[test]
+    fn comparisons_with_other_years_do_not_vote() {
+        let m = meta("2023 年度某某中心决算\n比 2022 年度决算数增加\n与2022年度决算相比\n");
+        assert_eq!(m.fiscal_year, Some(2023));
+    }
+
+    #[test]
+    fn a_text_without_a_year_has_none() {
+        let m = meta("会议纪要\n今天开会。\n");
+        assert_eq!(m.fiscal_year, None);
+        assert_eq!(m.phase, None);
+        assert_eq!(m.unit, None);
+    }
+}

@@ -1,0 +1,219 @@
+//! What the stages produce: classification codes, facts, checks and the per-document result.
+//!
+//! Takes nothing; gives the records that flow from the parsers through `codes` and
+//! `reconcile` to the `sink`. Every record that came from the text carries the line it came
+//! from, so that each figure in the output can be traced back.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+use crate::amount::Amount;
+use crate::vocab::{CheckStatus, CodeSource, Dimension, FundScope, Measure, Phase, Split, Statement, Status, Unit};
+
+/// A functional (3/5/7 digits: 类/款/项) or economic (3/5 digits) classification code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(Box<str>);
+
+impl Code {
+    /// Accepts 3, 5 or 7 ASCII digits not starting with 0.
+    pub fn parse(text: &str) -> Option<Code> {
+        let ok = matches!(text.len(), 3 | 5 | 7) && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0');
+        ok.then(|| Code(text.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 1 for a 类 (or 3-digit economic code), 2 for a 款, 3 for a 项.
+    pub fn level(&self) -> u8 {
+        match self.0.len() {
+            3 => 1,
+            5 => 2,
+            _ => 3,
+        }
+    }
+
+    /// The code one level up: 2010350 → 20103 → 201 → none.
+    pub fn parent(&self) -> Option<Code> {
+        match self.0.len() {
+            5 | 7 => Some(Code(self.0[..self.0.len() - 2].into())),
+            _ => None,
+        }
+    }
+
+    /// True when `self` is `other` or one of its ancestors.
+    pub fn contains(&self, other: &Code) -> bool {
+        other.0.starts_with(&*self.0)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One printed amount with everything needed to place it: the `facts` row before the
+/// document-level columns are added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub statement: Statement,
+    pub fund_scope: FundScope,
+    pub dimension: Dimension,
+    pub code: Option<Code>,
+    pub code_source: Option<CodeSource>,
+    /// 0 total, 1 类 / 3-digit economic / item, 2 款 / 5-digit economic / sub-item, 3 项.
+    /// `None` only while a code is still to be resolved.
+    pub level: Option<u8>,
+    pub name: String,
+    /// The names of the row's ancestors, outermost first, when the text shows them (a
+    /// narrative 类/款/项 path): what code resolution matches on. Not written out.
+    pub path: Vec<String>,
+    pub split: Split,
+    pub measure: Measure,
+    pub amount: Amount,
+    pub unit: Unit,
+    /// 1-based line where the amount begins.
+    pub line: u32,
+    /// 1-based page, where the input marks pages.
+    pub page: Option<u16>,
+}
+
+impl Fact {
+    /// The amount in yuan, exact at scale 2 (facts whose amount cannot be stored exactly are
+    /// never created: see [`Amount::to_yuan`]).
+    pub fn amount_yuan(&self) -> Option<Decimal> {
+        self.amount.to_yuan(self.unit)
+    }
+}
+
+/// Something a parser noticed and could not turn into a fact: written to the document's
+/// `notes` so that a user can see what was left out and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: u32,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(line: u32, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { line, message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// What a parser stage gives: facts plus what it could not read.
+#[derive(Debug, Default, Clone)]
+pub struct Parsed {
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    pub fn extend(&mut self, other: Parsed) {
+        self.facts.extend(other.facts);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// One arithmetic identity or cross-statement agreement, tested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The check's id, e.g. `t03.basic_plus_project` (docs/schema.md lists them).
+    pub check: String,
+    /// The row or code the check is about.
+    pub subject: String,
+    /// In yuan.
+    pub expected: Decimal,
+    /// In yuan.
+    pub actual: Decimal,
+    pub status: CheckStatus,
+    pub detail: String,
+    pub line: u32,
+}
+
+impl Check {
+    /// `actual − expected`, in yuan.
+    pub fn diff(&self) -> Decimal {
+        self.actual - self.expected
+    }
+}
+
+/// What the report says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub department: Option<String>,
+    pub fiscal_year: Option<i16>,
+    pub phase: Option<Phase>,
+    /// The unit most of its tables (or, without tables, its prose) print.
+    pub unit: Option<Unit>,
+}
+
+/// Everything read from one input file: a `documents` row and the rows it owns in the other
+/// datasets.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Stable hash of the file's bytes.
+    pub report_id: String,
+    /// Path relative to the input root, `/`-separated.
+    pub source_file: String,
+    pub status: Status,
+    /// Why the document is not `ok`.
+    pub error: Option<String>,
+    pub meta: Meta,
+    pub statements: Vec<Statement>,
+    pub facts: Vec<Fact>,
+    pub checks: Vec<Check>,
+    pub notes: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// A document that could not be read at all.
+    pub fn failed(report_id: String, source_file: String, reason: impl Into<String>) -> Document {
+        Document {
+            report_id,
+            source_file,
+            status: Status::Failed,
+            error: Some(reason.into()),
+            meta: Meta::default(),
+            statements: Vec::new(),
+            facts: Vec::new(),
+            checks: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn checks_failed(&self) -> usize {
+        self.checks.iter().filter(|c| c.status == CheckStatus::Fail).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_know_their_level_and_parent() {
+        let c = Code::parse("2010350").unwrap();
+        assert_eq!(c.level(), 3);
+        assert_eq!(c.parent().unwrap().as_str(), "20103");
+        assert_eq!(c.parent().unwrap().parent().unwrap().as_str(), "201");
+        assert!(Code::parse("201").unwrap().parent().is_none());
+        assert!(Code::parse("201").unwrap().contains(&c));
+        assert!(!Code::parse("202").unwrap().contains(&c));
+    }
+
+    #[test]
+    fn codes_reject_other_shapes() {
+        for s in ["20", "2010", "201035", "20103500", "020", "2O1", "13113x"] {
+            assert!(Code::parse(s).is_none(), "{s}");
+        }
+        assert!(Code::parse("13113").is_some(), "shape only: 13113 is a well-formed 5-digit code");
+    }
+}

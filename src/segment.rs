@@ -1,0 +1,232 @@
+//! Cuts a document into its statements and its prose.
+//!
+//! Takes the cleaned lines; gives a [`Segmented`] document: one [`TableSegment`] per statement
+//! title that is followed by a table (a title in the table of contents is not), with the unit
+//! its header prints, and the prose lines in between for the narrative parser. Does not read
+//! the cells: a segment is the run of lines from its title to the next title or part heading.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::normalize::Line;
+use crate::vocab::{Statement, Unit};
+
+/// How far below a title the evidence of a table (unit line, header row) must appear.
+const EVIDENCE_WINDOW: usize = 12;
+/// A statement title is short.
+const MAX_TITLE_CHARS: usize = 48;
+
+/// One statement's lines.
+#[derive(Debug, Clone)]
+pub struct TableSegment<'a> {
+    pub statement: Statement,
+    /// The title as printed, whitespace removed.
+    pub title: String,
+    /// The line the title is on.
+    pub title_line: u32,
+    /// The unit its header states (`单位：万元`), if any.
+    pub unit: Option<Unit>,
+    /// From the line after the title to the end of the statement.
+    pub lines: &'a [Line],
+}
+
+/// A document cut into statements and prose.
+#[derive(Debug, Clone)]
+pub struct Segmented<'a> {
+    pub tables: Vec<TableSegment<'a>>,
+    /// Runs of lines outside every statement, in order.
+    pub prose: Vec<&'a [Line]>,
+}
+
+static UNIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:金额)?[单平]位\s*[:：]\s*(万元|元|万兀|兀)").expect("valid regex"));
+static TABLE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:公开\s*\d+\s*表|表\s*\d+|[(（]表\s*\d+[)）])$").expect("valid regex"));
+static TITLE_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:[(（]?(?:公开)?表\d+[)）]?|公开\d+表)$").expect("valid regex"));
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])")
+        .expect("valid regex")
+});
+static PART_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:第[一二三四五六七八九十]+部分|.{0,30}(?:情况说明|编制说明|名词解释)$)").expect("valid regex")
+});
+static LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:部门|单位名称|编制部门|编制单位|预算单位)\s*[:：]").expect("valid regex"));
+
+/// Segments a document.
+pub fn segment(lines: &[Line]) -> Segmented<'_> {
+    let starts: Vec<(usize, Statement, String)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| title(&l.text).map(|(s, t)| (i, s, t)))
+        .filter(|(i, _, _)| has_table_evidence(lines, *i))
+        .collect();
+    let mut tables = Vec::with_capacity(starts.len());
+    let mut prose = Vec::new();
+    let mut cursor = 0;
+    for (k, (start, statement, title)) in starts.iter().enumerate() {
+        let limit = starts.get(k + 1).map_or(lines.len(), |s| s.0);
+        let end = (start + 1..limit).find(|&j| is_part_heading(&lines[j].text)).unwrap_or(limit);
+        push_prose(&mut prose, lines, cursor..*start);
+        let body = &lines[start + 1..end];
+        tables.push(TableSegment {
+            statement: *statement,
+            title: title.clone(),
+            title_line: lines[*start].no,
+            unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
+            lines: body,
+        });
+        cursor = end;
+    }
+    push_prose(&mut prose, lines, cursor..lines.len());
+    Segmented { tables, prose }
+}
+
+fn push_prose<'a>(prose: &mut Vec<&'a [Line]>, lines: &'a [Line], range: Range<usize>) {
+    if range.start < range.end {
+        prose.push(&lines[range]);
+    }
+}
+
+/// The unit a `单位：万元` line states.
+pub fn unit_of(text: &str) -> Option<Unit> {
+    UNIT.captures(text).and_then(|c| Unit::from_printed(&c[1]))
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn is_part_heading(text: &str) -> bool {
+    let t = squeeze(text.trim_start_matches('#'));
+    t.chars().count() <= MAX_TITLE_CHARS && PART_HEADING.is_match(&t)
+}
+
+/// Recognises a statement title and says which statement it names.
+pub fn title(text: &str) -> Option<(Statement, String)> {
+    let trimmed = text.trim();
+    if trimmed.starts_with("- ") || trimmed.contains('…') || trimmed.contains("...") || trimmed.contains("··") {
+        return None;
+    }
+    let squeezed = squeeze(trimmed.trim_start_matches('#'));
+    if squeezed.chars().count() > MAX_TITLE_CHARS {
+        return None;
+    }
+    let bare = ORDINAL.replace(&squeezed, "");
+    let bare = TITLE_SUFFIX.replace(&bare, "");
+    if !bare.ends_with('表') {
+        return None;
+    }
+    classify(&bare).map(|s| (s, squeezed.clone()))
+}
+
+/// Which statement a title (ending in 表) names, most specific names first.
+fn classify(t: &str) -> Option<Statement> {
+    let has = |w: &str| t.contains(w);
+    let statement = if has("三公") {
+        Statement::T09
+    } else if has("一般公共预算") && has("基本支出") {
+        Statement::T06
+    } else if has("一般公共预算") && has("支出") {
+        Statement::T05
+    } else if has("政府性基金") {
+        Statement::T07
+    } else if has("国有资本经营") {
+        Statement::T08
+    } else if has("财政拨款收入支出") || has("财政拨款收支") {
+        Statement::T04
+    } else if has("收入支出决算总表") || has("收支预算总表") || has("收支总表") || has("收支决算总表")
+    {
+        Statement::T01
+    } else if has("收入决算表") || has("收入预算总表") || has("收入总表") || has("收入预算表") {
+        Statement::T02
+    } else if has("支出决算表") || has("支出预算总表") || has("支出总表") || has("支出预算表") {
+        Statement::T03
+    } else {
+        return None;
+    };
+    Some(statement)
+}
+
+/// A real title is followed, before any other title, by what a table header prints.
+fn has_table_evidence(lines: &[Line], at: usize) -> bool {
+    for line in lines[at + 1..].iter().filter(|l| !l.is_blank()).take(EVIDENCE_WINDOW) {
+        if title(&line.text).is_some() {
+            return false;
+        }
+        let t = squeeze(&line.text);
+        if unit_of(&line.text).is_some() || TABLE_NUMBER.is_match(&t) || LABEL.is_match(&t) || line.text.contains('\t')
+        {
+            return true;
+        }
+        if line.text.trim_start().starts_with('|') {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize;
+
+    #[test]
+    fn titles_are_classified_by_concept() {
+        let cases = [
+            ("## 2023年度收入支出决算总表", Statement::T01),
+            ("2023年度收入决算表 (表 2)", Statement::T02),
+            ("2023年度支出决算表(表3)", Statement::T03),
+            ("2023年度财政拨款收入支出决算总表", Statement::T04),
+            ("## 2023年度一般公共预算财政拨款支出决算表", Statement::T05),
+            ("### 2023年度一般公共预算财政拨款基本支出决算明细表", Statement::T06),
+            ("2023年度政府性基金预算财政拨款收入支出决算表(表7)", Statement::T07),
+            ("## 2023年度国有资本经营预算财政拨款支出决算表", Statement::T08),
+            ("## 2023年度财政拨款“三公”经费支出决算表", Statement::T09),
+            ("2024年部门财务收支预算总表", Statement::T01),
+            ("2024年部门收入预算总表", Statement::T02),
+            ("2024年部门支出预算总表", Statement::T03),
+            ("2024年部门财政拨款收支预算总表", Statement::T04),
+            ("2024年部门一般公共预算支出功能分类预算表", Statement::T05),
+            ("2024年部门一般公共预算基本支出部门预算经济分类预算表", Statement::T06),
+            ("2024年部门政府性基金预算支出功能分类预算表", Statement::T07),
+            ("部门“三公”经费和机关运行经费预算表", Statement::T09),
+            ("七、财政拨款“三公”经费支出决算表", Statement::T09),
+        ];
+        for (text, want) in cases {
+            assert_eq!(title(text).map(|t| t.0), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn prose_and_contents_entries_are_not_titles() {
+        for text in [
+            "- 一、收入支出决算总表",
+            "一、收入支出决算总体情况说明",
+            "1. 2024年部门财务收支预算总表   ……………………",
+            "上海市规划和自然资源局 2024 年度部门决算表",
+            "2023年度收入合计3087.79万元。",
+        ] {
+            assert!(title(text).is_none(), "{text}");
+        }
+    }
+
+    fn read(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/tests/fixtures/segment/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn contents_list_gives_no_segment_and_tables_do() {
+        let lines = normalize::lines(&read("toc-and-tables.txt"));
+        let seg = segment(&lines);
+        let found: Vec<(Statement, u32, Option<Unit>)> =
+            seg.tables.iter().map(|t| (t.statement, t.title_line, t.unit)).collect();
+        assert_eq!(found, [(Statement::T01, 9, Some(Unit::Wan)), (Statement::T02, 17, Some(Unit::Wan))]);
+        assert_eq!(seg.tables[1].lines.last().map(|l| l.no), Some(21), "ends before the part heading");
+        assert_eq!(seg.prose.len(), 2);
+        assert_eq!(seg.prose[1][0].no, 22);
+    }
+}

@@ -1,0 +1,349 @@
+//! Records to facts: what each row and column of a statement means.
+//!
+//! Takes a statement's [`Grid`] and [`Record`]s; gives its facts. Each amount column is
+//! given a fund scope, split and measure from its header words (`基本支出` → basic,
+//! `一般公共预算财政拨款` → gpb, `预算数` → full-year budget in a final account), and each row
+//! a dimension and level from its code or name (`合计` → total; a coded row → function or
+//! economic; in a t01/t04 the revenue half lists sources and the expenditure half function
+//! classes). The zero rule of the gold conventions is applied here: a printed zero is a fact
+//! only in a coded function row's total/basic/project column. Does not resolve missing codes.
+
+use crate::amount::Amount;
+use crate::model::{Code, Diagnostic, Fact, Parsed};
+use crate::vocab::{CodeSource, Dimension, FundScope, Measure, Phase, Split, Statement, Unit};
+
+use super::grid::{Column, Grid, Role};
+use super::records::Record;
+
+/// What the document tells a table parser.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub phase: Phase,
+    /// The statement's unit (its own header's, else the document's).
+    pub unit: Unit,
+    pub fiscal_year: Option<i16>,
+}
+
+/// Where an amount column's figures go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Target {
+    fund_scope: FundScope,
+    split: Split,
+    measure: Measure,
+}
+
+/// Which half of a two-sided statement (t01, t04) a group is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Revenue,
+    Expenditure,
+}
+
+/// Row names that stand for a total or subtotal.
+const TOTAL_NAMES: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "本年收入合计",
+    "本年支出合计",
+    "收入总计",
+    "支出总计",
+    "收支总计",
+    "本年收入",
+    "本年支出",
+];
+
+fn is_total_name(name: &str) -> bool {
+    TOTAL_NAMES.contains(&name)
+}
+
+/// Turns a statement's records into facts.
+pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+    if statement == Statement::T09 {
+        return three_public(grid, records, ctx);
+    }
+    let mut out = Parsed::default();
+    let sides = sides(statement, grid);
+    for rec in records {
+        let side = sides.get(rec.group).copied().flatten();
+        let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
+        for &(col, amount) in &rec.amounts {
+            let Some(target) = column_target(statement, side, &grid.columns[col], ctx) else { continue };
+            if amount.is_zero() && !keeps_zero(statement, &row, target) {
+                continue;
+            }
+            push_fact(&mut out, statement, &row, target, amount, rec, ctx.unit);
+        }
+    }
+    dedupe_totals(&mut out.facts);
+    out
+}
+
+/// What a row is: dimension, level, code and name.
+struct Row {
+    dimension: Dimension,
+    level: Option<u8>,
+    code: Option<Code>,
+    name: String,
+}
+
+fn row_meaning(
+    statement: Statement,
+    side: Option<Side>,
+    rec: &Record,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Row> {
+    if rec.amounts.is_empty() {
+        return None;
+    }
+    let code = rec.code.as_deref().and_then(Code::parse);
+    if rec.code.is_some() && code.is_none() {
+        diagnostics.push(Diagnostic::new(rec.line.no, format!("code {:?} is not a 3/5/7-digit code", rec.code)));
+    }
+    let name = rec.name.clone().unwrap_or_default();
+    if code.is_none() && name.is_empty() {
+        diagnostics.push(Diagnostic::new(rec.line.no, "amounts with neither code nor name: left out"));
+        return None;
+    }
+    let row = |dimension, level| Row { dimension, level, code: code.clone(), name: name.clone() };
+    if code.is_none() && is_total_name(&name) {
+        return Some(row(Dimension::Total, Some(0)));
+    }
+    Some(match statement {
+        Statement::T01 | Statement::T04 => match side {
+            Some(Side::Revenue) => row(Dimension::Revenue, Some(1)),
+            _ if is_function_class(&name) => row(Dimension::Function, Some(1)),
+            _ => row(Dimension::Total, Some(0)),
+        },
+        Statement::T06 => match &code {
+            Some(c) => row(Dimension::Economic, Some(c.level())),
+            None if name.contains("合计") => row(Dimension::Economic, Some(0)),
+            None => row(Dimension::Economic, None),
+        },
+        _ => match &code {
+            Some(c) => row(Dimension::Function, Some(c.level())),
+            None => row(Dimension::Function, None),
+        },
+    })
+}
+
+/// An expenditure-side row of t01/t04 that names a function class (`一般公共服务支出`), not a
+/// balance (`年末结转和结余`, `结余分配`).
+fn is_function_class(name: &str) -> bool {
+    name.ends_with("支出") && !name.contains("结余") && !name.contains("结转")
+}
+
+/// For two-sided statements, which side each group is on: by its header (收入 / 支出), else
+/// by position (revenue first).
+fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
+    if !matches!(statement, Statement::T01 | Statement::T04) {
+        return vec![None; grid.groups.len()];
+    }
+    grid.groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let top = g.columns.clone().find_map(|c| grid.columns[c].path.first().cloned()).unwrap_or_default();
+            Some(if top.contains("支出") {
+                Side::Expenditure
+            } else if top.contains("收入") || i == 0 {
+                Side::Revenue
+            } else {
+                Side::Expenditure
+            })
+        })
+        .collect()
+}
+
+/// The measure a column's header states, or the document's default.
+fn measure(column: &Column, ctx: &Context) -> Measure {
+    let prior = ctx.fiscal_year.is_some_and(|y| column.path.iter().any(|p| mentions_year_before(p, y)));
+    if column.says("年初预算") {
+        Measure::InitialBudget
+    } else if column.says("全年预算") || column.says("调整后预算") {
+        Measure::FullYearBudget
+    } else if ctx.phase == Phase::Final {
+        // `预算数` in a final account is the adjusted full-year budget (the standard note on
+        // the 三公 table says so); `一般公共预算` names a fund, not a measure.
+        if column.says("预算数") { Measure::FullYearBudget } else { Measure::Final }
+    } else if prior || column.says("上年") {
+        if column.says("执行") || column.says("决算") { Measure::PriorActual } else { Measure::PriorBudget }
+    } else {
+        Measure::Budget
+    }
+}
+
+fn mentions_year_before(text: &str, year: i16) -> bool {
+    text.char_indices()
+        .any(|(i, _)| text.get(i..i + 4).and_then(|s| s.parse::<i16>().ok()).is_some_and(|y| (1990..year).contains(&y)))
+}
+
+/// Where a column's amounts go for this statement, or `None` for a column outside the
+/// output's scope (t02's 事业收入, t07's carry-overs).
+fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx: &Context) -> Option<Target> {
+    if column.role != Role::Amount {
+        return None;
+    }
+    let measure = measure(column, ctx);
+    let target = |fund_scope, split| Some(Target { fund_scope, split, measure });
+    match statement {
+        Statement::T01 => target(FundScope::All, Split::Total),
+        Statement::T02 => {
+            if column.says("合计") {
+                target(FundScope::All, Split::Total)
+            } else if column.says("财政拨款") {
+                target(FundScope::All, Split::Fiscal)
+            } else {
+                None
+            }
+        }
+        Statement::T03 => expenditure_split(column).and_then(|s| target(FundScope::All, s)),
+        Statement::T05 => expenditure_split(column).and_then(|s| target(FundScope::Gpb, s)),
+        Statement::T08 => expenditure_split(column).and_then(|s| target(FundScope::SoeCapital, s)),
+        Statement::T07 => {
+            let spending = column.says("本年支出") || column.says("基本支出") || column.says("项目支出");
+            if spending { expenditure_split(column).and_then(|s| target(FundScope::GovFund, s)) } else { None }
+        }
+        Statement::T04 => {
+            let scope = if side == Some(Side::Revenue) {
+                FundScope::Fiscal
+            } else {
+                fund_of(column).unwrap_or(FundScope::Fiscal)
+            };
+            target(scope, Split::Total)
+        }
+        Statement::T06 => target(FundScope::Gpb, Split::Total),
+        Statement::T09 | Statement::Narrative => None,
+    }
+}
+
+/// The split of an expenditure column, most specific words first.
+fn expenditure_split(column: &Column) -> Option<Split> {
+    Some(if column.says("基本支出") {
+        Split::Basic
+    } else if column.says("项目支出") {
+        Split::Project
+    } else if column.says("上缴上级") {
+        Split::RemitSuperior
+    } else if column.says("经营支出") {
+        Split::Operating
+    } else if column.says("附属单位") {
+        Split::SubsidyAffiliates
+    } else if column.says("合计") || column.says("小计") || column.says("本年支出") || column.says("金额") {
+        Split::Total
+    } else {
+        return None;
+    })
+}
+
+/// The fund a t04 expenditure column is restricted to, if any.
+fn fund_of(column: &Column) -> Option<FundScope> {
+    let leaf = column.path.last()?;
+    if leaf.contains("一般公共预算") {
+        Some(FundScope::Gpb)
+    } else if leaf.contains("政府性基金") {
+        Some(FundScope::GovFund)
+    } else if leaf.contains("国有资本经营") {
+        Some(FundScope::SoeCapital)
+    } else {
+        None
+    }
+}
+
+/// A printed zero is a figure only in a coded function table's total/basic/project columns.
+fn keeps_zero(statement: Statement, row: &Row, target: Target) -> bool {
+    matches!(statement, Statement::T02 | Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08)
+        && row.dimension == Dimension::Function
+        && matches!(target.split, Split::Total | Split::Basic | Split::Project)
+}
+
+fn push_fact(
+    out: &mut Parsed,
+    statement: Statement,
+    row: &Row,
+    target: Target,
+    amount: Amount,
+    rec: &Record,
+    unit: Unit,
+) {
+    if amount.to_yuan(unit).is_none() {
+        out.diagnostics
+            .push(Diagnostic::new(rec.line.no, format!("amount {amount} {unit} cannot be stored exactly: left out")));
+        return;
+    }
+    out.facts.push(Fact {
+        statement,
+        fund_scope: target.fund_scope,
+        dimension: row.dimension,
+        code: row.code.clone(),
+        code_source: row.code.as_ref().map(|_| CodeSource::Printed),
+        level: row.level,
+        name: row.name.clone(),
+        path: Vec::new(),
+        split: target.split,
+        measure: target.measure,
+        amount,
+        unit,
+        line: rec.line.no,
+        page: rec.line.page,
+    });
+}
+
+/// A total printed on both halves of one line (t01's 总计 | 总计) is one figure.
+fn dedupe_totals(facts: &mut Vec<Fact>) {
+    let mut seen: Vec<Fact> = Vec::new();
+    facts.retain(|f| {
+        if f.dimension != Dimension::Total {
+            return true;
+        }
+        let duplicate = seen.iter().any(|s| s == f);
+        if !duplicate {
+            seen.push(f.clone());
+        }
+        !duplicate
+    });
+}
+
+/// The 三公 table: every amount column is an item, named by its header.
+fn three_public(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+    let mut out = Parsed::default();
+    for rec in records {
+        for &(col, amount) in &rec.amounts {
+            let column = &grid.columns[col];
+            let Some((name, level)) = three_public_item(column) else {
+                continue;
+            };
+            if amount.is_zero() {
+                continue;
+            }
+            let measure = measure(column, ctx);
+            let row = Row { dimension: Dimension::ThreePublic, level: Some(level), code: None, name };
+            let target = Target { fund_scope: FundScope::Fiscal, split: Split::Total, measure };
+            push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);
+        }
+    }
+    out
+}
+
+/// The item a 三公 column holds and its level: 合计 0; 因公出国(境)费, 公务用车购置及运行
+/// (维护)费 (its 小计) and 公务接待费 1; 公务用车购置费 and 运行(维护)费 2. Columns outside the
+/// 三公 (机关运行经费) give `None`.
+fn three_public_item(column: &Column) -> Option<(String, u8)> {
+    let items: Vec<&String> = column
+        .path
+        .iter()
+        .filter(|p| !(p.contains("预算") || p.contains("决算") || p.starts_with(|c: char| c.is_ascii_digit())))
+        .collect();
+    let leaf = items.last()?;
+    if column.says("机关运行") {
+        return None;
+    }
+    if leaf.as_str() == "合计" {
+        return Some(("合计".to_string(), 0));
+    }
+    if leaf.as_str() == "小计" {
+        return items.iter().rev().nth(1).map(|p| (p.to_string(), 1));
+    }
+    let under_vehicle = items.len() >= 2 && items[items.len() - 2].contains("公务用车");
+    Some((leaf.to_string(), if under_vehicle { 2 } else { 1 }))
+}

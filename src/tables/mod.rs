@@ -1,0 +1,31 @@
+//! Statement tables to facts.
+//!
+//! Takes one [`TableSegment`] (a statement's lines, from `segment`) and the document's
+//! context; gives the statement's facts and what could not be read ([`Parsed`]). Works in
+//! three steps, one module each: [`grid`] splits rows into cells and folds the header into
+//! column roles and groups, [`records`] reads each row's code, name and amounts by content,
+//! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures.
+//! Codes missing from a row are left for `codes` to resolve.
+
+pub mod grid;
+pub mod meaning;
+pub mod records;
+
+pub use meaning::Context;
+
+use crate::model::{Diagnostic, Parsed};
+use crate::segment::TableSegment;
+
+/// Parses one statement.
+pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
+    let Some(grid) = grid::grid(segment.lines) else {
+        return Parsed::default();
+    };
+    let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
+    let (records, diagnostics) = records::records(&grid);
+    let mut parsed = meaning::facts(segment.statement, &grid, &records, &ctx);
+    parsed.diagnostics.extend(
+        diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),
+    );
+    parsed
+}

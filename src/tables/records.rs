@@ -1,0 +1,170 @@
+//! Grid rows to records: what each row of each column group says.
+//!
+//! Takes a [`Grid`]; gives one [`Record`] per row and group that holds anything: its printed
+//! code, its name, and its amounts by column. Reads cells by content as well as by position,
+//! because real tables misplace cells: a name printed in the code column (`合 计`), or a
+//! total printed one column too far right, in the next group's code column (a stray value
+//! goes to the nearest group to its left that has a name and no amount). Does not decide
+//! what a row means for the statement.
+
+use crate::amount::Amount;
+use crate::model::Diagnostic;
+use crate::normalize::{Line, clean_name};
+
+use super::grid::{Grid, Role, is_code, is_value};
+
+/// What one group of one row says.
+#[derive(Debug, Clone)]
+pub struct Record<'a> {
+    pub group: usize,
+    pub line: &'a Line,
+    /// The printed code, digits only (parts printed in 类/款/项 columns joined).
+    pub code: Option<String>,
+    /// The cleaned name.
+    pub name: Option<String>,
+    /// Amounts by column index.
+    pub amounts: Vec<(usize, Amount)>,
+}
+
+impl Record<'_> {
+    fn is_empty(&self) -> bool {
+        self.code.is_none() && self.name.is_none() && self.amounts.is_empty()
+    }
+}
+
+fn has_letters(text: &str) -> bool {
+    text.chars().any(|c| c.is_alphabetic())
+}
+
+/// Reads every body row of a grid.
+pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for row in &grid.body {
+        let mut row_records: Vec<Record> = Vec::with_capacity(grid.groups.len());
+        let mut strays: Vec<(usize, Amount)> = Vec::new();
+        for (g, group) in grid.groups.iter().enumerate() {
+            let mut rec = Record { group: g, line: row.line, code: None, name: None, amounts: Vec::new() };
+            let mut name_parts: Vec<&str> = Vec::new();
+            for c in group.columns.clone() {
+                let cell = row.cell(c);
+                if cell.is_empty() {
+                    continue;
+                }
+                match grid.columns[c].role {
+                    Role::LineNo => {}
+                    Role::Code | Role::Name => {
+                        if is_code(cell) {
+                            push_code(&mut rec.code, cell);
+                        } else if let (true, Some(a)) = (is_value(cell), Amount::parse(cell)) {
+                            strays.push((g, a));
+                        } else if is_code_part(cell, rec.code.as_deref()) {
+                            push_code(&mut rec.code, cell);
+                        } else if has_letters(cell) {
+                            name_parts.push(cell);
+                        }
+                    }
+                    Role::Amount => match Amount::parse(cell) {
+                        Some(a) => rec.amounts.push((c, a)),
+                        None if has_letters(cell) && rec.name.is_none() && name_parts.is_empty() => {
+                            name_parts.push(cell)
+                        }
+                        None => diagnostics
+                            .push(Diagnostic::new(row.line.no, format!("unreadable amount {cell:?}: left out"))),
+                    },
+                }
+            }
+            if !name_parts.is_empty() {
+                rec.name = Some(clean_name(&name_parts.concat())).filter(|n| !n.is_empty());
+            }
+            row_records.push(rec);
+        }
+        place_strays(grid, &mut row_records, strays, row.line, &mut diagnostics);
+        out.extend(row_records.into_iter().filter(|r| !r.is_empty()));
+    }
+    (out, diagnostics)
+}
+
+/// A 2-digit 款 or 项 part that continues a code printed in separate columns.
+fn is_code_part(cell: &str, code: Option<&str>) -> bool {
+    cell.len() == 2 && cell.bytes().all(|b| b.is_ascii_digit()) && matches!(code.map(str::len), Some(3 | 5))
+}
+
+fn push_code(code: &mut Option<String>, cell: &str) {
+    match code {
+        Some(c) if is_code_part(cell, Some(c)) => c.push_str(cell),
+        Some(_) => {}
+        None => *code = Some(cell.to_string()),
+    }
+}
+
+/// Gives each stray value to the nearest group on its left that has a name and no amount,
+/// in that group's first amount column.
+fn place_strays(
+    grid: &Grid,
+    records: &mut [Record],
+    strays: Vec<(usize, Amount)>,
+    line: &Line,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (g, amount) in strays {
+        let target = (0..=g).rev().find(|&h| records[h].name.is_some() && records[h].amounts.is_empty());
+        let column =
+            target.and_then(|h| grid.groups[h].columns.clone().find(|&c| grid.columns[c].role == Role::Amount));
+        match (target, column) {
+            (Some(h), Some(c)) => records[h].amounts.push((c, amount)),
+            _ => diagnostics
+                .push(Diagnostic::new(line.no, format!("value {amount} outside any amount column: left out"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize;
+    use crate::tables::grid::grid;
+
+    type Read = (usize, Option<String>, Option<String>, Vec<(usize, String)>);
+
+    fn recs(text: &str) -> Vec<Read> {
+        let lines = normalize::lines(text);
+        let g = grid(&lines).unwrap();
+        let (rs, _) = records(&g);
+        rs.iter()
+            .map(|r| {
+                (r.group, r.code.clone(), r.name.clone(), r.amounts.iter().map(|(c, a)| (*c, a.to_string())).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_name_in_the_code_column_is_a_name() {
+        let text = "功能分类科目编码\t科目名称\t\t本年收入合计\t财政拨款收入\n类\t款\t项\t1\t2\n\
+                    合 计\t\t\t3,087.79\t3,087.79\n201\t一般公共服务支出\t\t2,619.58\t2,619.58\n";
+        let got = recs(text);
+        assert_eq!(got[0], (0, None, Some("合计".into()), vec![(3, "3087.79".into()), (4, "3087.79".into())]));
+        assert_eq!(got[1].1.as_deref(), Some("201"));
+        assert_eq!(got[1].2.as_deref(), Some("一般公共服务支出"));
+    }
+
+    #[test]
+    fn a_total_printed_a_column_too_far_goes_to_its_label() {
+        let text = "人员经费\t\t\t公用经费\t\t\t\t\t\n\
+                    科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数\n\
+                    301\t工资福利支出\t386.31\t302\t商品和服务支出\t27.38\t310\t资本性支出\t3.54\n\
+                    人员经费合计\t\t386.31\t公用经费合计\t\t\t30.92\t\t\n";
+        let got = recs(text);
+        let totals: Vec<_> = got.iter().filter(|r| r.1.is_none()).collect();
+        assert_eq!(totals.len(), 2);
+        assert_eq!(totals[1].2.as_deref(), Some("公用经费合计"));
+        assert_eq!(totals[1].3, vec![(5, "30.92".to_string())]);
+    }
+
+    #[test]
+    fn codes_in_separate_columns_are_joined() {
+        let text = "科目编码\t\t\t科目名称\t合计\n类\t款\t项\t\t1\n201\t05\t07\t专项普查活动\t257,700\n";
+        let got = recs(text);
+        assert_eq!(got[0].1.as_deref(), Some("2010507"));
+    }
+}

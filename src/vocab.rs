@@ -1,0 +1,245 @@
+//! The project's vocabulary: every closed set of values that appears in the output contract
+//! (docs/schema.md), as enums with their one spelling on disk.
+//!
+//! Takes nothing; gives the types the stages pass around instead of strings. Does not know
+//! how the words are printed in reports: recognising `决算数` as [`Measure::Final`] is the
+//! job of the parsers.
+
+use std::fmt;
+
+/// Declares a vocabulary enum whose variants map one-to-one to the strings written to Parquet.
+macro_rules! vocab {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling used in the output datasets.
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the output spelling back (used by tests and the cache).
+            pub fn from_name(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocab! {
+    /// The nine standard statements, named by concept (design.md), plus the narrative.
+    Statement {
+        /// 收入支出决算总表 / 收支预算总表
+        T01 => "t01",
+        /// 收入决算表 / 收入预算总表
+        T02 => "t02",
+        /// 支出决算表 / 支出预算总表
+        T03 => "t03",
+        /// 财政拨款收入支出决算总表 / 财政拨款收支预算总表
+        T04 => "t04",
+        /// 一般公共预算财政拨款支出决算表 / 一般公共预算支出功能分类预算表
+        T05 => "t05",
+        /// 一般公共预算财政拨款基本支出决算表 / 一般公共预算基本支出经济分类预算表
+        T06 => "t06",
+        /// 政府性基金预算财政拨款收入支出决算表 / 政府性基金预算支出表
+        T07 => "t07",
+        /// 国有资本经营预算财政拨款支出决算表 / 国有资本经营预算支出表
+        T08 => "t08",
+        /// 财政拨款"三公"经费支出决算表 / "三公"经费预算表
+        T09 => "t09",
+        /// Figures stated in the prose (情况说明 / 编制说明).
+        Narrative => "narrative",
+    }
+}
+
+vocab! {
+    /// Whether a report states what was spent or what is planned.
+    Phase {
+        /// 决算: final accounts.
+        Final => "final",
+        /// 预算: a budget.
+        Budget => "budget",
+    }
+}
+
+vocab! {
+    /// Which money a figure covers.
+    FundScope {
+        /// All funds of the department.
+        All => "all",
+        /// 财政拨款: all appropriations.
+        Fiscal => "fiscal",
+        /// 一般公共预算财政拨款.
+        Gpb => "gpb",
+        /// 政府性基金预算财政拨款.
+        GovFund => "gov_fund",
+        /// 国有资本经营预算财政拨款.
+        SoeCapital => "soe_capital",
+    }
+}
+
+vocab! {
+    /// What a figure is classified by.
+    Dimension {
+        /// A total or subtotal row.
+        Total => "total",
+        /// A revenue source.
+        Revenue => "revenue",
+        /// A functional classification (类/款/项).
+        Function => "function",
+        /// An economic classification (301, 30101, ...).
+        Economic => "economic",
+        /// A "三公" item.
+        ThreePublic => "three_public",
+    }
+}
+
+vocab! {
+    /// Which column of a statement an amount sits in.
+    Split {
+        Total => "total",
+        /// 基本支出
+        Basic => "basic",
+        /// 项目支出
+        Project => "project",
+        /// 财政拨款收入 (t02)
+        Fiscal => "fiscal",
+        /// 上缴上级支出
+        RemitSuperior => "remit_superior",
+        /// 经营支出
+        Operating => "operating",
+        /// 对附属单位补助支出
+        SubsidyAffiliates => "subsidy_affiliates",
+    }
+}
+
+vocab! {
+    /// What kind of figure an amount is.
+    Measure {
+        /// 决算数
+        Final => "final",
+        /// 年初预算
+        InitialBudget => "initial_budget",
+        /// 全年预算 / 调整后预算
+        FullYearBudget => "full_year_budget",
+        /// The amount of a budget document.
+        Budget => "budget",
+        /// A budget's previous-year budget column.
+        PriorBudget => "prior_budget",
+        /// A budget's previous-year actual column.
+        PriorActual => "prior_actual",
+    }
+}
+
+vocab! {
+    /// The unit an amount is printed in.
+    Unit {
+        Wan => "万元",
+        Yuan => "元",
+    }
+}
+
+vocab! {
+    /// Where a row's classification code came from.
+    CodeSource {
+        /// Printed on the row itself.
+        Printed => "printed",
+        /// Printed on the same row of another statement of the same report.
+        SiblingTable => "sibling_table",
+        /// From the bundled classification reference.
+        Standard => "standard",
+        /// Learned from other reports of the same run.
+        Corpus => "corpus",
+    }
+}
+
+vocab! {
+    /// Whether a figure was read from a table or from a sentence.
+    Source {
+        Table => "table",
+        Narrative => "narrative",
+    }
+}
+
+vocab! {
+    /// How well a document was read.
+    Status {
+        Ok => "ok",
+        /// Read, but something essential (year, department) is missing.
+        Partial => "partial",
+        /// Not read at all; `error` says why.
+        Failed => "failed",
+    }
+}
+
+vocab! {
+    /// The outcome of one arithmetic check.
+    CheckStatus {
+        /// The identity holds exactly.
+        Pass => "pass",
+        /// Off by no more than the 0.01-per-term rounding these reports admit.
+        Rounding => "rounding",
+        /// Off by more.
+        Fail => "fail",
+    }
+}
+
+impl Statement {
+    /// Narrative figures come from prose, every other statement from a table.
+    pub const fn source(self) -> Source {
+        match self {
+            Statement::Narrative => Source::Narrative,
+            _ => Source::Table,
+        }
+    }
+}
+
+impl Unit {
+    /// Reads a unit as printed in a `单位：万元` line or after an amount. `兀` is how OCR
+    /// reads `元`.
+    pub fn from_printed(s: &str) -> Option<Unit> {
+        let s = s.trim();
+        if s.starts_with("万元") || s.starts_with("万兀") {
+            Some(Unit::Wan)
+        } else if s.starts_with('元') || s.starts_with('兀') {
+            Some(Unit::Yuan)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip() {
+        for s in Statement::ALL {
+            assert_eq!(Statement::from_name(s.as_str()), Some(*s));
+        }
+        for m in Measure::ALL {
+            assert_eq!(Measure::from_name(m.as_str()), Some(*m));
+        }
+        assert_eq!(FundScope::GovFund.to_string(), "gov_fund");
+    }
+
+    #[test]
+    fn printed_units() {
+        assert_eq!(Unit::from_printed("万元"), Some(Unit::Wan));
+        assert_eq!(Unit::from_printed(" 万兀"), Some(Unit::Wan));
+        assert_eq!(Unit::from_printed("元"), Some(Unit::Yuan));
+        assert_eq!(Unit::from_printed("千元"), None);
+    }
+}

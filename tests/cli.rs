@@ -1,0 +1,192 @@
+//! The binary as users run it: exit codes, `--help`, bad input, determinism, encodings and
+//! atomic publishing.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Dir, batches, cnbudget, corpus, fixture, text, walk};
+
+const JIANGHAN: &str = "wuhan-jianghan-bigdata-2023-final.txt";
+
+fn copy_jianghan(to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    fs::copy(corpus().join(JIANGHAN), to).unwrap();
+}
+
+/// (source_file, status, error) of every documents row.
+fn documents(out: &Path) -> Vec<(String, String, Option<String>)> {
+    let mut rows = Vec::new();
+    for b in batches(&out.join("documents.parquet")) {
+        for r in 0..b.num_rows() {
+            rows.push((text(&b, "source_file", r).unwrap(), text(&b, "status", r).unwrap(), text(&b, "error", r)));
+        }
+    }
+    rows
+}
+
+/// Facts without the columns that identify the file, for comparing two copies of a report.
+fn facts_of(out: &Path, source_file: &str) -> Vec<String> {
+    let mut rows = Vec::new();
+    for b in batches(&out.join("facts")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "source_file", r).as_deref() != Some(source_file) {
+                continue;
+            }
+            let cols = [
+                "statement",
+                "fund_scope",
+                "dimension",
+                "code",
+                "level",
+                "name",
+                "split",
+                "measure",
+                "amount",
+                "unit",
+                "amount_yuan",
+                "source_line",
+            ];
+            rows.push(cols.iter().map(|c| text(&b, c, r).unwrap_or_default()).collect::<Vec<_>>().join("|"));
+        }
+    }
+    rows
+}
+
+#[test]
+fn help_matches_the_committed_text() {
+    let dir = Dir::new("help");
+    for (args, file) in [(&["--help"][..], "help.txt"), (&["run", "--help"][..], "help-run.txt")] {
+        let out = cnbudget(dir.path(), args, 0);
+        let got = String::from_utf8(out.stdout).unwrap();
+        let want = fs::read_to_string(fixture(file)).unwrap();
+        assert_eq!(got, want, "`cnbudget {}` changed: update tests/fixtures/{file} if intended", args.join(" "));
+    }
+}
+
+#[test]
+fn bad_files_get_a_failed_row_and_the_rest_is_written() {
+    let dir = Dir::new("bad-input");
+    copy_jianghan(&dir.join("in/good.txt"));
+    fs::write(dir.join("in/empty.txt"), "").unwrap();
+    fs::write(dir.join("in/binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0, 7]).unwrap();
+    fs::write(dir.join("in/notes.md"), "# Meeting notes\n\nNothing about money here.\n").unwrap();
+    fs::write(dir.join("in/pages.json"), "{\"not\": \"a page array\"}").unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let docs = documents(&dir.join("out"));
+    let status =
+        |f: &str| docs.iter().find(|d| d.0 == f).cloned().unwrap_or_else(|| panic!("no row for {f}: {docs:?}"));
+    assert_eq!(status("good.txt").1, "ok");
+    assert_eq!(status("empty.txt"), ("empty.txt".into(), "failed".into(), Some("empty file".into())));
+    assert!(status("binary.txt").2.unwrap().starts_with("binary file"), "{docs:?}");
+    assert!(status("notes.md").2.unwrap().starts_with("not a budget or final-accounts report"), "{docs:?}");
+    assert!(status("pages.json").2.unwrap().starts_with("invalid page-array JSON"), "{docs:?}");
+    assert_eq!(facts_of(&dir.join("out"), "good.txt").len(), 194, "the good report's table facts are all written");
+
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out2", "-q", "--strict"], 3);
+    assert!(dir.join("out2/documents.parquet").is_file(), "--strict still publishes");
+}
+
+#[test]
+fn run_failures_exit_1_and_name_the_path() {
+    let dir = Dir::new("missing-input");
+    let out = cnbudget(dir.path(), &["run", "-i", "nowhere", "-o", "out"], 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read input") && stderr.contains("nowhere"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing is published");
+
+    fs::create_dir(dir.join("src")).unwrap();
+    fs::write(dir.join("src/keep.rs"), "").unwrap();
+    copy_jianghan(&dir.join("in/a.txt"));
+    let out = cnbudget(dir.path(), &["run", "-i", "in", "-o", "src"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a cnbudget output"));
+    assert!(dir.join("src/keep.rs").exists(), "a foreign folder is never replaced");
+
+    cnbudget(dir.path(), &["run", "--jobs", "0"], 2);
+}
+
+#[test]
+fn same_input_gives_byte_identical_files_whatever_the_thread_count() {
+    let dir = Dir::new("deterministic");
+    let input = corpus();
+    let input = input.to_str().unwrap();
+    cnbudget(dir.path(), &["run", "-i", input, "-o", "a", "-j", "1", "-q"], 0);
+    cnbudget(dir.path(), &["run", "-i", input, "-o", "b", "-j", "4", "-q"], 0);
+    let files = |d: &str| -> Vec<String> {
+        walk(&dir.join(d))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+            .map(|p| p.strip_prefix(dir.join(d)).unwrap().display().to_string())
+            .collect()
+    };
+    assert_eq!(files("a"), files("b"));
+    assert!(files("a").len() >= 3);
+    for f in files("a") {
+        assert!(fs::read(dir.join("a").join(&f)).unwrap() == fs::read(dir.join("b").join(&f)).unwrap(), "{f} differs");
+    }
+}
+
+#[test]
+fn encodings_and_line_endings_give_the_same_facts() {
+    let dir = Dir::new("encodings");
+    let utf8 = fs::read_to_string(corpus().join(JIANGHAN)).unwrap();
+    fs::create_dir(dir.join("in")).unwrap();
+    fs::write(dir.join("in/utf8.txt"), &utf8).unwrap();
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(&utf8);
+    assert!(!unmappable);
+    fs::write(dir.join("in/gb18030.txt"), gb).unwrap();
+    fs::write(dir.join("in/crlf-bom.txt"), format!("\u{feff}{}", utf8.replace('\n', "\r\n"))).unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let reference = facts_of(&dir.join("out"), "utf8.txt");
+    assert_eq!(reference.len(), 194);
+    assert_eq!(facts_of(&dir.join("out"), "gb18030.txt"), reference);
+    assert_eq!(facts_of(&dir.join("out"), "crlf-bom.txt"), reference);
+}
+
+#[test]
+fn a_run_killed_before_the_swap_leaves_the_previous_output() {
+    let dir = Dir::new("killed");
+    copy_jianghan(&dir.join("small/a.txt"));
+    cnbudget(dir.path(), &["run", "-i", "small", "-o", "out", "-q"], 0);
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&dir.join("out"))
+        .into_iter()
+        .map(|p| {
+            let b = fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+
+    // A corpus big enough that the run is still parsing when it is killed.
+    fs::create_dir(dir.join("big")).unwrap();
+    let source = corpus().join(JIANGHAN);
+    for i in 0..4000 {
+        std::os::unix::fs::symlink(&source, dir.join(&format!("big/r{i:05}.txt"))).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cnbudget"))
+        .args(["run", "-i", "big", "-o", "out", "-q", "-j", "1"])
+        .current_dir(dir.path())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = dir.join(".out.staging");
+    let started = Instant::now();
+    while !staging.exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(staging.exists(), "killed while writing to staging");
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&dir.join("out"))
+        .into_iter()
+        .map(|p| {
+            let b = fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    assert!(before == after, "the published output was touched");
+
+    cnbudget(dir.path(), &["run", "-i", "small", "-o", "out", "-q"], 0);
+    assert!(!staging.exists(), "the next run cleans up");
+}

@@ -1,0 +1,280 @@
+//! The gold key (tests/fixtures/gold/*.csv, hand-built, see its NOTES.md) as a conformance
+//! suite: one test per (report, statement), each comparing the facts the pipeline wrote for
+//! the bundled corpus with the gold rows, keys exactly and amounts as decimals. A failure
+//! prints what is missing, what is unexpected and what has the wrong name, each with its line.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::util::{FactRow, corpus_output, facts, fixture};
+
+/// One gold row.
+#[derive(Debug, Clone)]
+pub struct GoldRow {
+    pub statement: String,
+    pub fund_scope: String,
+    pub dimension: String,
+    pub code: String,
+    pub level: String,
+    pub name: String,
+    pub split: String,
+    pub measure: String,
+    pub yuan: Decimal,
+    pub line: i64,
+}
+
+/// Reads one gold CSV (`amount_wan`, or `amount` + `unit`).
+pub fn load(report: &str) -> Vec<GoldRow> {
+    let path = fixture(&format!("gold/{report}.csv"));
+    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = rdr.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let get = |rec: &csv::StringRecord, name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("").to_string();
+    rdr.records()
+        .map(|rec| {
+            let rec = rec.expect("csv row");
+            let (amount, wan) = match col("amount_wan") {
+                Some(_) => (get(&rec, "amount_wan"), true),
+                None => (get(&rec, "amount"), get(&rec, "unit") == "万元"),
+            };
+            let amount: Decimal = amount.replace(',', "").trim().parse().expect("gold amount");
+            let mut yuan = if wan { amount * Decimal::from(10_000) } else { amount };
+            yuan.rescale(2);
+            GoldRow {
+                statement: get(&rec, "statement"),
+                fund_scope: get(&rec, "fund_scope"),
+                dimension: get(&rec, "dimension"),
+                code: get(&rec, "code"),
+                level: get(&rec, "level"),
+                name: get(&rec, "name"),
+                split: get(&rec, "split"),
+                measure: get(&rec, "measure"),
+                yuan,
+                line: get(&rec, "line").parse().expect("gold line"),
+            }
+        })
+        .collect()
+}
+
+/// The gold reports: every CSV in the fixtures.
+pub fn reports() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(fixture("gold"))
+        .expect("gold dir")
+        .flatten()
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|_| e.path().extension().is_some_and(|x| x == "csv"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// How close a gold line and an output line must be (as the independent scorer allows).
+const LINE_SLACK: i64 = 2;
+
+fn same_keys(g: &GoldRow, o: &FactRow) -> bool {
+    (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure)
+        == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure)
+}
+
+/// Greedy one-to-one matching, as `../shared/tools/score.py` does: same amount, line within
+/// two, and (when `strict`) the same keys. Gives, per gold row, the output row it matched.
+pub fn matching(gold: &[GoldRow], out: &[FactRow], strict: bool) -> Vec<Option<usize>> {
+    let mut used = vec![false; out.len()];
+    gold.iter()
+        .map(|g| {
+            let best = out
+                .iter()
+                .enumerate()
+                .filter(|(j, o)| {
+                    !used[*j]
+                        && o.yuan == g.yuan
+                        && (o.line - g.line).abs() <= LINE_SLACK
+                        && (!strict || same_keys(g, o))
+                })
+                .min_by_key(|(_, o)| (o.name != g.name, (o.line - g.line).abs()))
+                .map(|(j, _)| j);
+            if let Some(j) = best {
+                used[j] = true;
+            }
+            best
+        })
+        .collect()
+}
+
+/// The output rows of one report.
+pub fn output_rows(output: &Path, report: &str) -> Vec<FactRow> {
+    facts(output).into_iter().filter(|f| Path::new(&f.source_file).file_stem().is_some_and(|s| s == report)).collect()
+}
+
+fn describe_gold(g: &GoldRow) -> String {
+    format!(
+        "line {:>4}  {} {} {} {:>7} L{} {} {} {}  {}",
+        g.line, g.statement, g.fund_scope, g.dimension, g.code, g.level, g.split, g.measure, g.yuan, g.name
+    )
+}
+
+fn describe_out(o: &FactRow) -> String {
+    format!(
+        "line {:>4}  {} {} {} {:>7} L{} {} {} {}  {}",
+        o.line, o.statement, o.fund_scope, o.dimension, o.code, o.level, o.split, o.measure, o.yuan, o.name
+    )
+}
+
+/// Compares one statement of one report with the gold: every gold row found with the same
+/// keys and name, and nothing else.
+pub fn assert_gold(report: &str, statement: &str) {
+    let gold: Vec<GoldRow> = load(report).into_iter().filter(|g| g.statement == statement).collect();
+    let out: Vec<FactRow> =
+        output_rows(corpus_output(), report).into_iter().filter(|o| o.statement == statement).collect();
+    let pairs = matching(&gold, &out, true);
+    let matched: BTreeSet<usize> = pairs.iter().flatten().copied().collect();
+    let missing: Vec<String> =
+        gold.iter().zip(&pairs).filter(|(_, p)| p.is_none()).map(|(g, _)| describe_gold(g)).collect();
+    let unexpected: Vec<String> =
+        out.iter().enumerate().filter(|(j, _)| !matched.contains(j)).map(|(_, o)| describe_out(o)).collect();
+    let wrong_name: Vec<String> = gold
+        .iter()
+        .zip(&pairs)
+        .filter_map(|(g, p)| p.map(|j| (g, &out[j])))
+        .filter(|(g, o)| g.name != o.name)
+        .map(|(g, o)| format!("line {:>4}  gold {:?}, output {:?}", g.line, g.name, o.name))
+        .collect();
+    if !(missing.is_empty() && unexpected.is_empty() && wrong_name.is_empty()) {
+        panic!(
+            "\n{report} {statement}: {} gold rows, {} output rows\n--- missing ({})\n{}\n--- unexpected ({})\n{}\n--- wrong name ({})\n{}\n",
+            gold.len(),
+            out.len(),
+            missing.len(),
+            missing.join("\n"),
+            unexpected.len(),
+            unexpected.join("\n"),
+            wrong_name.len(),
+            wrong_name.join("\n"),
+        );
+    }
+}
+
+/// `gold!(test_name, "report", "statement")` declares one conformance test.
+macro_rules! gold {
+    ($name:ident, $report:literal, $statement:literal) => {
+        #[test]
+        fn $name() {
+            assert_gold($report, $statement);
+        }
+    };
+    ($name:ident, $report:literal, $statement:literal, ignore = $why:literal) => {
+        #[test]
+        #[ignore = $why]
+        fn $name() {
+            assert_gold($report, $statement);
+        }
+    };
+}
+
+/// Every (report, statement) group declared below, for the coverage test.
+const DECLARED: &[(&str, &str)] = &[
+    ("wuhan-jianghan-bigdata-2023-final", "t01"),
+    ("wuhan-jianghan-bigdata-2023-final", "t02"),
+    ("wuhan-jianghan-bigdata-2023-final", "t03"),
+    ("wuhan-jianghan-bigdata-2023-final", "t04"),
+    ("wuhan-jianghan-bigdata-2023-final", "t05"),
+    ("wuhan-jianghan-bigdata-2023-final", "t06"),
+    ("wuhan-jianghan-bigdata-2023-final", "t09"),
+    ("wuhan-jianghan-bigdata-2023-final", "narrative"),
+    ("wuhan-city-info-center-2023-final", "t01"),
+    ("wuhan-city-info-center-2023-final", "t02"),
+    ("wuhan-city-info-center-2023-final", "t03"),
+    ("wuhan-city-info-center-2023-final", "t04"),
+    ("wuhan-city-info-center-2023-final", "t05"),
+    ("wuhan-city-info-center-2023-final", "t06"),
+    ("wuhan-city-info-center-2023-final", "t09"),
+    ("wuhan-city-info-center-2023-final", "narrative"),
+    ("wuhan-caidian-bigdata-2023-final", "narrative"),
+    ("wuhan-hongshan-bigdata-2023-final", "narrative"),
+    ("wuhan-hanyang-bigdata-2023-budget", "narrative"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t01"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t02"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t03"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t04"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t05"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t06"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "t09"),
+    ("shanghai-putuo-planning-natural-resources-2024-final", "narrative"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t01"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t02"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t03"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t04"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t05"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t06"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "t09"),
+    ("shanghai-putuo-wanli-subdistrict-2024-budget", "narrative"),
+];
+
+gold!(jianghan_t01, "wuhan-jianghan-bigdata-2023-final", "t01");
+gold!(jianghan_t02, "wuhan-jianghan-bigdata-2023-final", "t02");
+gold!(jianghan_t03, "wuhan-jianghan-bigdata-2023-final", "t03");
+gold!(jianghan_t04, "wuhan-jianghan-bigdata-2023-final", "t04");
+gold!(jianghan_t05, "wuhan-jianghan-bigdata-2023-final", "t05");
+gold!(jianghan_t06, "wuhan-jianghan-bigdata-2023-final", "t06");
+gold!(jianghan_t09, "wuhan-jianghan-bigdata-2023-final", "t09");
+gold!(jianghan_narrative, "wuhan-jianghan-bigdata-2023-final", "narrative", ignore = "issue 5: narrative extraction");
+
+gold!(city_info_t01, "wuhan-city-info-center-2023-final", "t01", ignore = "issue 4: OCR tables");
+gold!(city_info_t02, "wuhan-city-info-center-2023-final", "t02", ignore = "issue 4: OCR tables");
+gold!(city_info_t03, "wuhan-city-info-center-2023-final", "t03", ignore = "issue 4: OCR tables");
+gold!(city_info_t04, "wuhan-city-info-center-2023-final", "t04", ignore = "issue 4: OCR tables");
+gold!(city_info_t05, "wuhan-city-info-center-2023-final", "t05", ignore = "issue 4: OCR tables");
+gold!(city_info_t06, "wuhan-city-info-center-2023-final", "t06", ignore = "issue 4: OCR tables");
+gold!(city_info_t09, "wuhan-city-info-center-2023-final", "t09", ignore = "issue 4: OCR tables");
+gold!(city_info_narrative, "wuhan-city-info-center-2023-final", "narrative", ignore = "issue 5: narrative extraction");
+
+gold!(caidian_narrative, "wuhan-caidian-bigdata-2023-final", "narrative", ignore = "issue 5: narrative extraction");
+gold!(hongshan_narrative, "wuhan-hongshan-bigdata-2023-final", "narrative", ignore = "issue 5: narrative extraction");
+gold!(hanyang_narrative, "wuhan-hanyang-bigdata-2023-budget", "narrative", ignore = "issue 5: narrative extraction");
+
+gold!(planning_t01, "shanghai-putuo-planning-natural-resources-2024-final", "t01", ignore = "issue 7: layout text");
+gold!(planning_t02, "shanghai-putuo-planning-natural-resources-2024-final", "t02", ignore = "issue 7: layout text");
+gold!(planning_t03, "shanghai-putuo-planning-natural-resources-2024-final", "t03", ignore = "issue 7: layout text");
+gold!(planning_t04, "shanghai-putuo-planning-natural-resources-2024-final", "t04", ignore = "issue 7: layout text");
+gold!(planning_t05, "shanghai-putuo-planning-natural-resources-2024-final", "t05", ignore = "issue 7: layout text");
+gold!(planning_t06, "shanghai-putuo-planning-natural-resources-2024-final", "t06", ignore = "issue 7: layout text");
+gold!(planning_t09, "shanghai-putuo-planning-natural-resources-2024-final", "t09", ignore = "issue 7: layout text");
+gold!(
+    planning_narrative,
+    "shanghai-putuo-planning-natural-resources-2024-final",
+    "narrative",
+    ignore = "issue 7: layout text"
+);
+gold!(wanli_t01, "shanghai-putuo-wanli-subdistrict-2024-budget", "t01", ignore = "issue 7: layout text");
+gold!(wanli_t02, "shanghai-putuo-wanli-subdistrict-2024-budget", "t02", ignore = "issue 7: layout text");
+gold!(wanli_t03, "shanghai-putuo-wanli-subdistrict-2024-budget", "t03", ignore = "issue 7: layout text");
+gold!(wanli_t04, "shanghai-putuo-wanli-subdistrict-2024-budget", "t04", ignore = "issue 7: layout text");
+gold!(wanli_t05, "shanghai-putuo-wanli-subdistrict-2024-budget", "t05", ignore = "issue 7: layout text");
+gold!(wanli_t06, "shanghai-putuo-wanli-subdistrict-2024-budget", "t06", ignore = "issue 7: layout text");
+gold!(wanli_t09, "shanghai-putuo-wanli-subdistrict-2024-budget", "t09", ignore = "issue 7: layout text");
+gold!(wanli_narrative, "shanghai-putuo-wanli-subdistrict-2024-budget", "narrative", ignore = "issue 7: layout text");
+
+/// Every (report, statement) present in the gold has a test above, and the list names no
+/// group that the gold does not have.
+#[test]
+fn every_gold_group_has_a_test() {
+    let mut present: BTreeSet<(String, String)> = BTreeSet::new();
+    for report in reports() {
+        for g in load(&report) {
+            present.insert((report.clone(), g.statement));
+        }
+    }
+    let declared: BTreeSet<(String, String)> = DECLARED.iter().map(|(r, s)| (r.to_string(), s.to_string())).collect();
+    let source = include_str!("gold.rs");
+    for (r, s) in &declared {
+        let call = format!("\"{r}\", \"{s}\"");
+        assert!(source.matches(&call).count() >= 2, "{r} {s} is listed in DECLARED but has no gold! test");
+    }
+    assert_eq!(present, declared, "gold groups and declared tests differ");
+}

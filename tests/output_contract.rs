@@ -1,0 +1,129 @@
+//! The output contract (docs/schema.md), spelled out here by hand rather than imported from
+//! the sink, and checked against what a run actually writes; plus a round trip of the edge
+//! amounts through DECIMAL(18,2).
+
+use std::sync::Arc;
+
+use arrow_schema::{DataType, Field};
+
+use crate::util::{Dir, batches, cnbudget, fixture, text};
+
+fn utf8(name: &str, nullable: bool) -> Field {
+    Field::new(name, DataType::Utf8, nullable)
+}
+
+fn list(name: &str) -> Field {
+    Field::new(name, DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false)
+}
+
+const DEC: DataType = DataType::Decimal128(18, 2);
+
+fn expected(dataset: &str) -> Vec<Field> {
+    match dataset {
+        "documents" => vec![
+            utf8("report_id", false),
+            utf8("source_file", false),
+            utf8("status", false),
+            utf8("error", true),
+            utf8("department", true),
+            Field::new("fiscal_year", DataType::Int16, true),
+            utf8("phase", true),
+            utf8("unit", true),
+            list("statements"),
+            Field::new("facts", DataType::Int32, false),
+            Field::new("checks_failed", DataType::Int32, false),
+            utf8("parser_version", false),
+            list("notes"),
+        ],
+        "facts" => vec![
+            utf8("report_id", false),
+            utf8("source_file", false),
+            utf8("department", true),
+            Field::new("fiscal_year", DataType::Int16, true),
+            utf8("phase", true),
+            utf8("statement", false),
+            utf8("fund_scope", false),
+            utf8("dimension", false),
+            utf8("code", true),
+            utf8("code_source", true),
+            Field::new("level", DataType::Int8, true),
+            utf8("name", false),
+            utf8("split", false),
+            utf8("measure", false),
+            Field::new("amount", DEC, false),
+            utf8("unit", false),
+            Field::new("amount_yuan", DEC, false),
+            utf8("source", false),
+            Field::new("source_line", DataType::Int32, false),
+            Field::new("source_page", DataType::Int16, true),
+        ],
+        "functional_expenditure" => vec![
+            utf8("report_id", false),
+            utf8("department", true),
+            Field::new("fiscal_year", DataType::Int16, true),
+            utf8("phase", true),
+            utf8("statement", false),
+            utf8("fund_scope", false),
+            utf8("func_code", true),
+            Field::new("level", DataType::Int8, true),
+            utf8("name", false),
+            utf8("split", false),
+            utf8("measure", false),
+            Field::new("amount_yuan", DEC, false),
+            utf8("code_source", false),
+            utf8("source", false),
+            Field::new("source_line", DataType::Int32, false),
+            Field::new("is_primary", DataType::Boolean, false),
+        ],
+        other => panic!("unknown dataset {other}"),
+    }
+}
+
+#[test]
+fn every_dataset_has_the_documented_columns_and_types() {
+    let out = crate::util::corpus_output();
+    for (dataset, path) in [
+        ("documents", out.join("documents.parquet")),
+        ("facts", out.join("facts")),
+        ("functional_expenditure", out.join("functional_expenditure")),
+    ] {
+        let got = batches(&path);
+        assert!(!got.is_empty(), "{dataset}: no batches");
+        for b in &got {
+            let fields: Vec<Field> = b
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone().with_metadata(std::collections::HashMap::new()))
+                .collect();
+            assert_eq!(fields, expected(dataset), "{dataset}");
+        }
+    }
+    assert!(out.join("facts/year=2023/part-0.parquet").is_file(), "facts are partitioned by year");
+    assert!(out.join("run.json").is_file());
+}
+
+#[test]
+fn edge_amounts_round_trip_exactly() {
+    let dir = Dir::new("edge-amounts");
+    std::fs::create_dir(dir.join("in")).unwrap();
+    std::fs::copy(fixture("contract/edge-amounts.txt"), dir.join("in/edge-amounts.txt")).unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let mut got: Vec<(String, String, String, String)> = Vec::new();
+    for b in batches(&dir.join("out/facts")) {
+        for r in 0..b.num_rows() {
+            let t = |c| text(&b, c, r).unwrap_or_default();
+            got.push((t("name"), t("split"), t("amount"), t("amount_yuan")));
+        }
+    }
+    let want = [
+        ("合计", "total", "9999999999999999.99", "9999999999999999.99"),
+        ("合计", "project", "9999999999999999.99", "9999999999999999.99"),
+        ("一般公共服务支出", "total", "-12.50", "-12.50"),
+        ("一般公共服务支出", "basic", "0.00", "0.00"),
+        ("一般公共服务支出", "project", "-12.50", "-12.50"),
+    ];
+    let want: Vec<(String, String, String, String)> =
+        want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
+    assert_eq!(got, want);
+}

@@ -1,0 +1,16 @@
+//! cnbudget's integration tests: one test binary, so that the 2-core CI links once.
+//!
+//! - `util`: fixture paths, per-test temp dirs, running the binary, reading Parquet back.
+//! - `gold`: the gold key as a conformance suite, one test per (report, statement).
+//! - `scores`: each report's recall and precision against the thresholds the issues set.
+//! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
+//! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
+//! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
+
+mod util;
+
+mod cli;
+mod consumers;
+mod gold;
+mod output_contract;
+mod scores;
