@@ -36,6 +36,7 @@ pub mod discover;
 pub mod error;
 pub mod metadata;
 pub mod model;
+pub mod narrative;
 pub mod normalize;
 pub mod segment;
 pub mod sink;

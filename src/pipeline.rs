@@ -15,12 +15,12 @@ use rayon::prelude::*;
 use crate::decode::{self, Format};
 use crate::discover::{self, Entry};
 use crate::error::{DocError, Error, Result};
-use crate::model::{Diagnostic, Document, Meta};
+use crate::model::{Diagnostic, Document, Fact, Meta};
 use crate::segment::{self, Segmented};
 use crate::sink::{Sink, Written};
 use crate::tables::{self, Context};
 use crate::vocab::{Phase, Statement, Status, Unit};
-use crate::{PARSER_VERSION, codes, metadata, normalize};
+use crate::{PARSER_VERSION, codes, metadata, narrative, normalize};
 
 /// Files parsed together before their results go to the writer. Fixed, so that the batches,
 /// and therefore the Parquet bytes, are the same whatever the thread count.
@@ -188,7 +188,7 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     let (mut facts, mut notes) = parse_statements(&segmented, &meta);
     notes.extend(codes::resolve(&mut facts));
     facts.sort_by_key(|f| f.line);
-    let statements = statements_found(&segmented);
+    let statements = statements_found(&segmented, &facts);
     let mut doc = Document {
         report_id: id,
         source_file: source_file.to_string(),
@@ -204,7 +204,7 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     doc
 }
 
-fn parse_statements(segmented: &Segmented, meta: &Meta) -> (Vec<crate::model::Fact>, Vec<Diagnostic>) {
+fn parse_statements(segmented: &Segmented, meta: &Meta) -> (Vec<Fact>, Vec<Diagnostic>) {
     let ctx = Context {
         phase: meta.phase.unwrap_or(Phase::Final),
         unit: meta.unit.unwrap_or(Unit::Wan),
@@ -217,11 +217,15 @@ fn parse_statements(segmented: &Segmented, meta: &Meta) -> (Vec<crate::model::Fa
         facts.extend(parsed.facts);
         notes.extend(parsed.diagnostics);
     }
+    let prose = narrative::parse(&segmented.prose, meta);
+    facts.extend(prose.facts);
+    notes.extend(prose.diagnostics);
     (facts, notes)
 }
 
-fn statements_found(segmented: &Segmented) -> Vec<Statement> {
-    let mut found: Vec<Statement> = segmented.tables.iter().map(|t| t.statement).collect();
+fn statements_found(segmented: &Segmented, facts: &[Fact]) -> Vec<Statement> {
+    let narrative = facts.iter().any(|f| f.statement == Statement::Narrative).then_some(Statement::Narrative);
+    let mut found: Vec<Statement> = segmented.tables.iter().map(|t| t.statement).chain(narrative).collect();
     found.sort();
     found.dedup();
     found
