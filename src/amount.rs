@@ -90,6 +90,16 @@ impl Amount {
         Some(Decimal::from_i128_with_scale(n, 2))
     }
 
+    /// One unit in the last printed place, in yuan: the rounding a printed figure admits
+    /// (0.01 万元 = 100 元 for `3,087.79` 万元; 1 元 for `2,932,700` 元).
+    pub fn ulp_yuan(self, unit: Unit) -> Decimal {
+        let ulp = Decimal::new(1, self.0.scale());
+        match unit {
+            Unit::Yuan => ulp,
+            Unit::Wan => (ulp * Decimal::from(10_000)).normalize(),
+        }
+    }
+
     /// The value at scale 2 for a DECIMAL(18,2) column of the printed `amount`, if exact.
     pub fn to_scale2(self) -> Option<Decimal> {
         self.to_yuan(Unit::Yuan)
@@ -167,6 +177,13 @@ mod tests {
         assert_eq!(yuan("-12.5", Unit::Yuan), "-12.50");
         assert!(Amount::parse("0.0000001").is_none());
         assert!(Amount::parse("1.005").unwrap().to_yuan(Unit::Yuan).is_none());
+    }
+
+    #[test]
+    fn ulp_is_the_last_printed_place() {
+        assert_eq!(Amount::parse("3,087.79").unwrap().ulp_yuan(Unit::Wan).to_string(), "100");
+        assert_eq!(Amount::parse("1808.5").unwrap().ulp_yuan(Unit::Wan).to_string(), "1000");
+        assert_eq!(Amount::parse("2,932,700").unwrap().ulp_yuan(Unit::Yuan).to_string(), "1");
     }
 
     #[test]

@@ -186,7 +186,8 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     let meta = metadata::read(&lines);
     let segmented = segment::segment(&lines);
     let (mut facts, mut notes) = parse_statements(&segmented, &meta);
-    notes.extend(codes::resolve(&mut facts));
+    let resolution = codes::resolve(&mut facts, meta.fiscal_year);
+    notes.extend(resolution.notes);
     facts.sort_by_key(|f| f.line);
     let statements = statements_found(&segmented, &facts);
     let mut doc = Document {

@@ -6,6 +6,7 @@
 //! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
+//! - `reference`: the bundled code reference is printed where it says, in the corpus.
 
 mod util;
 
@@ -13,4 +14,5 @@ mod cli;
 mod consumers;
 mod gold;
 mod output_contract;
+mod reference;
 mod scores;

@@ -1,0 +1,170 @@
+//! A code book: classification codes with their names, looked up by name and path.
+//!
+//! Takes (code, name) pairs — from the bundled reference, or from the codes a report prints;
+//! gives [`CodeBook::find`], which resolves a row's name, level and ancestor names (类 → 款 →
+//! 项) to one code, or says that it is ambiguous or unknown. A leaf name alone is enough only
+//! when it is unique in the book at that level; otherwise the path decides (`事业运行` is
+//! under many 款). Does not know where its pairs came from.
+
+use std::collections::HashMap;
+
+use crate::model::Code;
+
+/// A name as matched: brackets of either width and quote marks are the same.
+pub fn match_key(name: &str) -> String {
+    name.chars()
+        .filter_map(|c| match c {
+            '（' => Some('('),
+            '）' => Some(')'),
+            '“' | '”' | '"' => None,
+            c if c.is_whitespace() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// What a lookup found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    One(Code),
+    /// Several codes fit equally well.
+    Ambiguous(Vec<Code>),
+    None,
+}
+
+/// Codes and their names.
+#[derive(Debug, Clone, Default)]
+pub struct CodeBook {
+    names: HashMap<Code, Vec<String>>,
+    by_name: HashMap<String, Vec<Code>>,
+}
+
+impl CodeBook {
+    /// Adds a pair; a code may carry several names (editions and reports word it differently).
+    pub fn insert(&mut self, code: Code, name: &str) {
+        let key = match_key(name);
+        let names = self.names.entry(code.clone()).or_default();
+        if !names.contains(&key) {
+            names.push(key.clone());
+        }
+        let codes = self.by_name.entry(key).or_default();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn contains(&self, code: &Code) -> bool {
+        self.names.contains_key(code)
+    }
+
+    fn named(&self, code: &Code, key: &str) -> bool {
+        self.names.get(code).is_some_and(|n| n.iter().any(|k| k == key))
+    }
+
+    /// Resolves a leaf name at an optional level under an optional path of ancestor names
+    /// (outermost first). With a path, the 类 (its first name) must match when the book knows
+    /// it, and the candidate whose ancestors match the most path names wins.
+    pub fn find(&self, leaf: &str, level: Option<u8>, path: &[String]) -> Found {
+        let Some(candidates) = self.by_name.get(&match_key(leaf)) else {
+            return Found::None;
+        };
+        let candidates: Vec<&Code> = candidates.iter().filter(|c| level.is_none_or(|l| c.level() == l)).collect();
+        if candidates.is_empty() {
+            return Found::None;
+        }
+        let scored: Vec<(usize, &Code)> =
+            candidates.iter().filter_map(|c| self.path_score(c, path).map(|s| (s, *c))).collect();
+        let Some(best) = scored.iter().map(|(s, _)| *s).max() else {
+            return Found::None;
+        };
+        let mut winners: Vec<Code> = scored.into_iter().filter(|(s, _)| *s == best).map(|(_, c)| c.clone()).collect();
+        winners.sort();
+        winners.dedup();
+        match winners.len() {
+            1 => Found::One(winners.remove(0)),
+            _ => Found::Ambiguous(winners),
+        }
+    }
+
+    /// How many path names the candidate's ancestors carry, or `None` when its 类 is known
+    /// under another name than the path's first.
+    fn path_score(&self, code: &Code, path: &[String]) -> Option<usize> {
+        let mut ancestors = Vec::new();
+        let mut c = code.parent();
+        while let Some(p) = c {
+            c = p.parent();
+            ancestors.push(p);
+        }
+        ancestors.reverse(); // outermost first, like the path
+        if let (Some(first), Some(class)) = (path.first(), ancestors.first())
+            && self.names.contains_key(class)
+            && !self.named(class, &match_key(first))
+        {
+            return None;
+        }
+        let keys: Vec<String> = path.iter().map(|p| match_key(p)).collect();
+        Some(ancestors.iter().filter(|a| keys.iter().any(|k| self.named(a, k))).count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(pairs: &[(&str, &str)]) -> CodeBook {
+        let mut b = CodeBook::default();
+        for (c, n) in pairs {
+            b.insert(Code::parse(c).unwrap(), n);
+        }
+        b
+    }
+
+    fn code(s: &str) -> Found {
+        Found::One(Code::parse(s).unwrap())
+    }
+
+    fn path(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_path_decides_between_equal_leaves() {
+        let b = book(&[
+            ("201", "一般公共服务支出"),
+            ("20103", "政府办公厅（室）及相关机构事务"),
+            ("2010350", "事业运行"),
+            ("20113", "商贸事务"),
+            ("2011350", "事业运行"),
+        ]);
+        assert!(matches!(b.find("事业运行", Some(3), &[]), Found::Ambiguous(_)));
+        assert_eq!(
+            b.find("事业运行", Some(3), &path(&["一般公共服务支出", "政府办公厅(室)及相关机构事务"])),
+            code("2010350")
+        );
+        assert_eq!(b.find("事业运行", Some(3), &path(&["一般公共服务支出", "商贸事务"])), code("2011350"));
+    }
+
+    #[test]
+    fn a_unique_leaf_survives_a_misnamed_kuan_but_not_a_wrong_class() {
+        let b = book(&[
+            ("206", "科学技术支出"),
+            ("20604", "技术与开发"),
+            ("2060404", "科技成果转化与扩散"),
+            ("208", "社会保障和就业支出"),
+        ]);
+        assert_eq!(b.find("科技成果转化与扩散", Some(3), &path(&["科学技术支出", "研究与开发"])), code("2060404"));
+        assert_eq!(b.find("科技成果转化与扩散", Some(3), &path(&["社会保障和就业支出", "研究与开发"])), Found::None);
+    }
+
+    #[test]
+    fn level_filters_and_unknown_names_are_none() {
+        let b = book(&[("20899", "其他社会保障和就业支出"), ("2089999", "其他社会保障和就业支出")]);
+        assert_eq!(b.find("其他社会保障和就业支出", Some(2), &[]), code("20899"));
+        assert!(matches!(b.find("其他社会保障和就业支出", None, &[]), Found::Ambiguous(v) if v.len() == 2));
+        assert_eq!(b.find("不存在", None, &[]), Found::None);
+    }
+}
