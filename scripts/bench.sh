@@ -15,7 +15,8 @@
 # Environment:
 #   BENCH_DIR  where corpora and outputs go (default /tmp/cnbudget-bench; outside the repo)
 #   RUNS       runs of each command per size, median reported (default 3)
-#   SEED       gen_corpus seed (default 1); a corpus is reused only for the same size and seed
+#   SEED       gen_corpus seed (default 1); a corpus is reused for the same size and seed,
+#              unless gen_corpus was rebuilt since
 #   JOBS       cnbudget --jobs (default: all CPUs, as ripgrep uses)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,10 +53,12 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 now() { date +%s.%N; }
 
-# Generates the corpus unless a complete one (its manifest is written last) is there.
+# Generates the corpus unless a complete one (its manifest is written last) is there, made by
+# the current generator.
 corpus_for() {
     local n=$1 dir="$BENCH_DIR/corpus-$1-seed$SEED"
-    if [ ! -f "$dir/manifest.tsv" ] || [ "$(($(wc -l <"$dir/manifest.tsv") - 1))" -ne "$n" ]; then
+    if [ ! -f "$dir/manifest.tsv" ] || [ "$(($(wc -l <"$dir/manifest.tsv") - 1))" -ne "$n" ] \
+        || [ target/release/examples/gen_corpus -nt "$dir/manifest.tsv" ]; then
         log "generating $n reports in $dir"
         rm -rf "$dir"
         target/release/examples/gen_corpus --n "$n" --seed "$SEED" --out "$dir" >&2
@@ -68,15 +71,20 @@ corpus_for() {
 
 corpus_bytes() { find "$1" -type f \( -name '*.txt' -o -name '*.md' -o -name '*.json' \) -printf '%s\n' | awk '{ s += $1 } END { print s }'; }
 
-# Seconds for one floor pass.
+# "wall_seconds cpu_seconds" for one floor pass. CPU time (user + system) is reported beside
+# wall time because it is far less disturbed by other work on a shared machine.
 floor_once() {
-    local start
+    local start stats wall
+    stats=$(mktemp)
     start=$(now)
-    rg --count-matches --no-messages -g "$REPORT_GLOB" "$FLOOR_PATTERN" "$1" >/dev/null
-    awk -v end="$(now)" -v start="$start" 'BEGIN { printf "%.4f\n", end - start }'
+    /usr/bin/time -f '%U %S' -o "$stats" \
+        rg --count-matches --no-messages -g "$REPORT_GLOB" "$FLOOR_PATTERN" "$1" >/dev/null
+    wall=$(awk -v end="$(now)" -v start="$start" 'BEGIN { printf "%.4f", end - start }')
+    awk -v wall="$wall" '{ print wall, $1 + $2 }' "$stats"
+    rm -f "$stats"
 }
 
-# "wall_seconds peak_rss_kib" for one cnbudget run, on a fresh output folder.
+# "wall_seconds cpu_seconds peak_rss_kib" for one cnbudget run, on a fresh output folder.
 cnbudget_once() {
     local corpus=$1 out=$2 stats
     stats=$(mktemp)
@@ -84,36 +92,40 @@ cnbudget_once() {
     /usr/bin/time -v -o "$stats" target/release/cnbudget run -q --jobs "$JOBS" -i "$corpus" -o "$out"
     awk -F': ' '
         /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+        /User time|System time/ { cpu += $2 }
         /Maximum resident set size/ { rss = $2 }
-        END { print wall, rss }' "$stats"
+        END { print wall, cpu, rss }' "$stats"
     rm -f "$stats"
 }
 
 # Times the floor and cnbudget RUNS times each on one corpus; prints one table row.
 bench_size() {
-    local n=$1 corpus out bytes floor=() walls=() rss=() f w r
+    local n=$1 corpus out bytes load_start
+    local f_wall=() f_cpu=() c_wall=() c_cpu=() rss=() fw fc w c r
     corpus=$(corpus_for "$n")
     out="$BENCH_DIR/out-$n"
     bytes=$(corpus_bytes "$corpus")
-    local load_start
     load_start=$(load)
     log "$n reports, $bytes bytes; warming the page cache; load: $load_start"
     find "$corpus" -type f -exec cat {} + >/dev/null
     for ((i = 1; i <= RUNS; i++)); do
-        f=$(floor_once "$corpus")
-        read -r w r < <(cnbudget_once "$corpus" "$out")
-        log "run $i/$RUNS: rg ${f}s, cnbudget ${w}s, ${r} KiB"
-        floor+=("$f") walls+=("$w") rss+=("$r")
+        read -r fw fc < <(floor_once "$corpus")
+        read -r w c r < <(cnbudget_once "$corpus" "$out")
+        log "run $i/$RUNS: rg ${fw}s (CPU ${fc}s), cnbudget ${w}s (CPU ${c}s), ${r} KiB"
+        f_wall+=("$fw") f_cpu+=("$fc") c_wall+=("$w") c_cpu+=("$c") rss+=("$r")
     done
-    f=$(printf '%s\n' "${floor[@]}" | median)
-    w=$(printf '%s\n' "${walls[@]}" | median)
+    fw=$(printf '%s\n' "${f_wall[@]}" | median)
+    fc=$(printf '%s\n' "${f_cpu[@]}" | median)
+    w=$(printf '%s\n' "${c_wall[@]}" | median)
+    c=$(printf '%s\n' "${c_cpu[@]}" | median)
     r=$(printf '%s\n' "${rss[@]}" | sort -g | tail -1)
     local out_bytes summary
     out_bytes=$(du -sb "$out" | cut -f1)
     summary=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("%(ok)d/%(partial)d/%(failed)d | %(facts)d" % s)' "$out/run.json")
-    awk -v n="$n" -v b="$bytes" -v w="$w" -v r="$r" -v o="$out_bytes" -v f="$f" -v s="$summary" -v l="${load_start%% *} → $(load)" 'BEGIN {
-        printf "| %d | %.1f | %.2f | %.0f | %.1f | %.1f | %.1f | %.3f | %.1f | %s | %s |\n",
-            n, b / 1e6, w, n / w, b / 1e6 / w, r / 1024, o / 1e6, f, w / f, s, l }'
+    awk -v n="$n" -v b="$bytes" -v w="$w" -v c="$c" -v r="$r" -v o="$out_bytes" -v fw="$fw" -v fc="$fc" \
+        -v s="$summary" -v l="${load_start%% *} → $(load)" 'BEGIN {
+        printf "| %d | %.1f | %.2f | %.0f | %.1f | %.2f | %.1f | %.1f | %.3f | %.2f | %.1f | %.1f | %s | %s |\n",
+            n, b / 1e6, w, n / w, b / 1e6 / w, c, r / 1024, o / 1e6, fw, fc, w / fw, c / fc, s, l }'
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -123,7 +135,7 @@ machine() {
     echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (with uncommitted changes)')"
     echo "- CPU: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
     echo "- memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-    echo "- $(rustc --version), $(rg --version | head -1), cnbudget --jobs $JOBS, $RUNS runs per command (median wall time, highest peak RSS)"
+    echo "- $(rustc --version), $(rg --version | head -1), cnbudget --jobs $JOBS, $RUNS runs per command (median wall and CPU time, highest peak RSS); CPU s = user + system"
 }
 
 parquet_layout() {
@@ -180,8 +192,8 @@ main() {
     report=$(
         echo "### Whole run"
         echo
-        echo "| reports | MB | wall s | reports/s | MB/s | peak RSS MiB | output MB | rg floor s | ratio cnbudget / floor | ok/partial/failed | facts | load avg: 1 min at start → 1/5/15 min at end |"
-        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
+        echo "| reports | MB | wall s | reports/s | MB/s | CPU s | peak RSS MiB | output MB | rg floor wall s | rg floor CPU s | ratio cnbudget / floor (wall) | ratio (CPU) | ok/partial/failed | facts | load avg: 1 min at start → 1/5/15 min at end |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
         printf '%s\n' "${rows[@]}"
         echo
         machine

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # the backquotes in sed and awk programs below are Markdown
 # Profiles one cnbudget run and prints where the time goes, per function, inclusive.
 #
 # Usage: scripts/profile.sh [perf|callgrind] [SIZE]
