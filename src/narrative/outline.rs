@@ -1,0 +1,314 @@
+//! The shape of the prose: parts, numbered sections, sub-sections and list items.
+//!
+//! Takes the prose lines; gives the [`Block`]s of the in-scope part — the 情况说明 / 编制说明,
+//! not the 概况, 名词解释, 绩效 or project parts — each a paragraph or list item joined into
+//! one [`Flow`] and carrying what its headings say: the fund scope of its section (§一–§三
+//! all funds, §四 财政拨款, §五/§六 一般公共预算, the 三公 section), whether it is about the
+//! 三公经费, and whether its sub-section is about 基本支出 or 项目支出. Sections about
+//! 机关运行经费, procurement, assets, performance or other matters give no block. Page-number
+//! lines (`- 38 -`, a lone `10`), figure captions (`图 2：…`) and contents entries are left
+//! out of the flow. Does not read sentences.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::flow::{BREAK, Flow};
+use crate::normalize::Line;
+use crate::vocab::{FundScope, Split};
+
+/// What the headings above a block say about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The fund scope its numbered section names, if it names one.
+    pub scope: Option<FundScope>,
+    /// It is in a section or sub-section about the 三公经费.
+    pub three_public: bool,
+    /// Its sub-section is about 基本支出 or 项目支出: function items in it break that down.
+    pub focus: Option<Split>,
+}
+
+/// A paragraph or list item of the in-scope prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub context: Context,
+    pub flow: Flow,
+}
+
+/// What one line is, for the outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Blank, a page number, a figure caption or a contents entry.
+    Noise,
+    /// `第三部分 …情况说明`, or a title line such as `2024年部门预算编制说明`.
+    Part,
+    /// `一、…`
+    Section,
+    /// `（一）…`; its text after the marker starts at the byte given.
+    Sub(usize),
+    /// `1.`, `(1)`, `①`: a list item; its text starts at the byte given.
+    Item(usize),
+    Body,
+}
+
+static PAGE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[-—–]?\s*(?:第\s*)?\d{1,3}\s*(?:页)?\s*[-—–]?$").expect("valid regex"));
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^图\s*\d+\s*[:：.．]").expect("valid regex"));
+static PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分").expect("valid regex"));
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+\s*[、.．]").expect("valid regex"));
+static SUB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*").expect("valid regex"));
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}\s*[、.．](?:\s*[^\d\s])|[(（]\s*\d{1,2}\s*[)）]|[①-⑳])").expect("valid regex")
+});
+/// A title line that starts a part without a `第X部分` number (layout text centres them).
+static TITLE_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^，。,；;：:、()（）]{0,20}(?:说明)$").expect("valid regex"));
+
+/// Parts about these are not the narrative of the figures.
+const PART_OUT: &[&str] = &["名词解释", "项目", "绩效"];
+/// Sections and sub-sections about these state no fact of the statements.
+const SECTION_OUT: &[&str] = &[
+    "机关运行",
+    "采购",
+    "资产",
+    "绩效",
+    "重要事项",
+    "需要说明",
+    "名词解释",
+    "概况",
+    "职责",
+    "职能",
+    "机构设置",
+    "重点工作",
+    "专项",
+    "购买服务",
+    "附件",
+];
+/// A heading line is continued by a next line this short (a wrapped `…说` / `明`).
+const CONTINUATION_CHARS: usize = 6;
+
+/// The text of a line without markdown heading marks, list dashes and surrounding spaces.
+fn bare(text: &str) -> &str {
+    text.trim().trim_start_matches('#').trim_start().trim_start_matches("- ").trim_start()
+}
+
+fn kind(line: &Line) -> Kind {
+    let t = bare(&line.text);
+    let offset = line.text.len() - t.len();
+    if t.is_empty() || PAGE_NUMBER.is_match(t) || CAPTION.is_match(t) || is_contents_entry(t) {
+        Kind::Noise
+    } else if PART.is_match(t) || TITLE_PART.is_match(t) && line.text.starts_with(' ') {
+        Kind::Part
+    } else if SECTION.is_match(t) {
+        Kind::Section
+    } else if let Some(m) = SUB.find(t) {
+        Kind::Sub(offset + m.end())
+    } else if let Some(m) = ITEM.find(t) {
+        Kind::Item(offset + marker_end(m.as_str()))
+    } else {
+        Kind::Body
+    }
+}
+
+/// Where an item marker ends: `1.` keeps the character after it that the pattern looked at.
+fn marker_end(marker: &str) -> usize {
+    if marker.starts_with(|c: char| c.is_ascii_digit()) {
+        marker.char_indices().find(|(_, c)| matches!(c, '、' | '.' | '．')).map_or(0, |(i, c)| i + c.len_utf8())
+    } else {
+        marker.len()
+    }
+}
+
+fn is_contents_entry(t: &str) -> bool {
+    t.contains("……") || t.contains("···") || t.contains("....")
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A heading followed by a short line that finishes it (a wrapped `…说` / `明`): the
+/// heading's full text and how many lines it took.
+fn heading_text(lines: &[&Line], at: usize) -> (String, usize) {
+    let mut text = squeeze(bare(lines.get(at).map_or("", |l| &l.text)));
+    let next = lines.iter().skip(at + 1).position(|l| kind(l) != Kind::Noise).map(|p| at + 1 + p);
+    if let Some(j) = next
+        && let Some(l) = lines.get(j)
+        && matches!(kind(l), Kind::Body | Kind::Part)
+        && !PART.is_match(bare(&l.text))
+    {
+        let t = squeeze(&l.text);
+        let short = t.chars().count() <= CONTINUATION_CHARS;
+        if short && !t.chars().any(|c| c.is_ascii_digit() || "，。,；;：:".contains(c)) {
+            text.push_str(&t);
+            return (text, j + 1 - at);
+        }
+    }
+    (text, 1)
+}
+
+fn part_in_scope(title: &str) -> bool {
+    (title.contains("情况说明") || title.contains("编制说明")) && !PART_OUT.iter().any(|w| title.contains(w))
+}
+
+fn is_out(title: &str) -> bool {
+    SECTION_OUT.iter().any(|w| title.contains(w))
+}
+
+/// The fund scope a section heading names.
+fn section_scope(title: &str) -> FundScope {
+    if title.contains("三公") {
+        FundScope::Fiscal
+    } else if title.contains("政府性基金") {
+        FundScope::GovFund
+    } else if title.contains("国有资本") {
+        FundScope::SoeCapital
+    } else if title.contains("一般公共预算") {
+        FundScope::Gpb
+    } else if title.contains("财政拨款") {
+        FundScope::Fiscal
+    } else {
+        FundScope::All
+    }
+}
+
+/// The outline walk's state.
+#[derive(Default)]
+struct Walk {
+    in_part: bool,
+    /// What the current section heading says.
+    section: Context,
+    section_out: bool,
+    /// What the current sub-section says (the section's context until one starts).
+    sub: Context,
+    sub_out: bool,
+    block: Option<Block>,
+    /// The open block is a sub-section's first: its heading sentence is read when it closes.
+    heading_block: bool,
+    out: Vec<Block>,
+}
+
+impl Walk {
+    fn close(&mut self) {
+        let Some(mut b) = self.block.take() else { return };
+        if std::mem::take(&mut self.heading_block) {
+            self.settle_sub(&mut b);
+        }
+        if !b.flow.is_empty() && !self.sub_out {
+            self.out.push(b);
+        }
+    }
+
+    fn open(&mut self, context: Context, heading: bool) {
+        self.close();
+        self.block = Some(Block { context, flow: Flow::default() });
+        self.heading_block = heading;
+    }
+
+    /// A sub-section's first sentence says what it is about.
+    fn settle_sub(&mut self, b: &mut Block) {
+        let head = b.flow.text().split(['。', BREAK]).next().unwrap_or("");
+        self.sub_out = is_out(head);
+        let head = head.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '年' | '度'));
+        b.context.focus = if head.starts_with("基本支出") {
+            Some(Split::Basic)
+        } else if head.starts_with("项目支出") {
+            Some(Split::Project)
+        } else {
+            None
+        };
+        b.context.three_public |= head.contains("三公");
+        self.sub = b.context;
+    }
+
+    fn push(&mut self, line: &Line, skip: usize) {
+        if !self.in_part || self.section_out || self.sub_out && !self.heading_block {
+            return;
+        }
+        if let Some(b) = self.block.as_mut() {
+            b.flow.push(line, skip);
+            if ends_title(&line.text) {
+                b.flow.push_break();
+            }
+        }
+    }
+
+    fn heading(&mut self, lines: &[&Line], at: usize) -> (String, usize) {
+        self.close();
+        let (title, used) = heading_text(lines, at);
+        self.section_out = false;
+        self.sub_out = false;
+        (title, used)
+    }
+}
+
+/// Cuts the prose into blocks (see the module doc).
+pub fn blocks(prose: &[&[Line]]) -> Vec<Block> {
+    let lines: Vec<&Line> = prose.iter().flat_map(|run| run.iter()).collect();
+    let scoped_part = (0..lines.len())
+        .any(|i| lines.get(i).is_some_and(|l| kind(l) == Kind::Part) && part_in_scope(&heading_text(&lines, i).0));
+    let mut walk = Walk { in_part: !scoped_part, ..Walk::default() };
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        let k = kind(line);
+        let mut used = 1;
+        match k {
+            Kind::Noise => {}
+            Kind::Part => {
+                let (title, n) = walk.heading(&lines, i);
+                used = n;
+                walk.in_part = part_in_scope(&title);
+                walk.section = Context::default();
+                walk.sub = walk.section;
+            }
+            Kind::Section => {
+                let (title, n) = walk.heading(&lines, i);
+                used = n;
+                walk.section_out = is_out(&title);
+                walk.section =
+                    Context { scope: Some(section_scope(&title)), three_public: title.contains("三公"), focus: None };
+                walk.sub = walk.section;
+            }
+            Kind::Sub(at) => {
+                walk.close();
+                walk.sub_out = false;
+                walk.open(walk.section, true);
+                walk.push(line, at);
+            }
+            Kind::Item(at) => {
+                walk.open(walk.sub, false);
+                walk.push(line, at);
+            }
+            Kind::Body => {
+                if walk.block.is_none() {
+                    walk.open(walk.sub, false);
+                }
+                walk.push(line, 0);
+            }
+        }
+        i += used;
+    }
+    walk.close();
+    walk.out
+}
+
+/// A line that ends like a heading (`…情况说明`, `…具体情况`, `…如下：`) ends its sentence,
+/// even without a full stop, so that the paragraph below it is read on its own.
+fn ends_title(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches(['。', '.']);
+    t.ends_with("说明") || t.ends_with("情况") || t.ends_with("如下：") || t.ends_with("如下:")
+}
+
+/// The whole prose as one text, noise lines left out: where the glossary looks for the
+/// 类/款/项 paths the document prints.
+pub fn joined(prose: &[&[Line]]) -> String {
+    let mut flow = Flow::default();
+    for line in prose.iter().flat_map(|run| run.iter()) {
+        if kind(line) != Kind::Noise {
+            flow.push(line, 0);
+        }
+    }
+    flow.text().to_string()
+}
