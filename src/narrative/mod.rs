@@ -32,3 +32,6 @@ pub fn parse(prose: &[&[Line]], meta: &Meta) -> Parsed {
     }
     reader.finish()
 }
+
+#[cfg(test)]
+mod tests;

@@ -113,7 +113,7 @@ fn number(text: &str, chars: &[(usize, char)], i: usize) -> Option<(Number, usiz
         j = digits_from(chars, j + 1);
     }
     let signed = i.checked_sub(1).is_some_and(|p| char_at(chars, p) == Some('-'))
-        && !i.checked_sub(2).and_then(|p| char_at(chars, p)).is_some_and(|c| c.is_alphanumeric());
+        && !i.checked_sub(2).and_then(|p| char_at(chars, p)).is_some_and(|c| c.is_ascii_alphanumeric());
     let start = if signed { i - 1 } else { i };
     let byte = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
     let printed = text.get(byte(start)..byte(j))?.replace('．', ".");
@@ -180,6 +180,7 @@ mod tests {
                 ("13".into(), After::Word, false),
                 ("77.16".into(), After::Percent, false),
                 ("45".into(), WAN, true),
+                ("5".into(), After::Word, false),
             ]
         );
     }

@@ -161,23 +161,24 @@ static BUDGET_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REVENUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        "(?:(?:一般公共预算|政府性基金预算|国有资本经营预算)?财政拨款(?:本年)?收入|上级补助收入|事业单位经营收入|事业收入|经营收入|附属单位上缴收入|其他收入)$",
+        "(?:(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)?(?:财政)?拨款(?:本年)?收入|上级补助收入|事业单位经营收入|事业收入|经营收入|附属单位上缴收入|其他收入)$",
     )
     .expect("valid regex")
 });
-static SPLIT_TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new("(基本支出|项目支出)$").expect("valid regex"));
+static SPLIT_TOTAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出)$").expect("valid regex"));
 static ECONOMIC_TOTAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new("^(?:其中)?(人员经费|公用经费)(?:合计)?$").expect("valid regex"));
 
 /// The fund scope a total's own words name.
 fn own_scope(name: &str) -> FundScope {
-    if name.starts_with("一般公共预算") {
+    if name.contains("一般公共预算") {
         FundScope::Gpb
-    } else if name.starts_with("政府性基金") {
+    } else if name.contains("政府性基金") {
         FundScope::GovFund
-    } else if name.starts_with("国有资本经营") {
+    } else if name.contains("国有资本经营") {
         FundScope::SoeCapital
-    } else if name.starts_with("财政拨款") {
+    } else if name.contains("财政拨款") {
         FundScope::Fiscal
     } else {
         FundScope::All
@@ -200,7 +201,13 @@ pub fn fixed(label: &str, phase: Phase) -> Option<Subject> {
         return Some(Subject::new(Dimension::Economic, 0, c.as_str()));
     }
     if let Some(m) = SPLIT_TOTAL.captures(label).and_then(|c| c.get(1)) {
-        let split = if m.as_str() == "基本支出" { Split::Basic } else { Split::Project };
+        let split = match m.as_str() {
+            "基本支出" => Split::Basic,
+            "项目支出" => Split::Project,
+            "上缴上级支出" => Split::RemitSuperior,
+            "经营支出" => Split::Operating,
+            _ => Split::SubsidyAffiliates,
+        };
         let whole = label.get(..m.end()).unwrap_or("");
         return Some(Subject { scope: Some(own_scope(whole)), ..total(m.as_str(), split) });
     }
@@ -222,16 +229,18 @@ pub fn three_public(label: &str) -> Option<Subject> {
     if has("国内") || has("外宾") || has("境外") || has("国外") {
         return None;
     }
+    // `公务用车`, and the `公务车` some reports print.
+    let vehicle = has("公务用车") || has("公务车");
     let tp = |level: u8, name: &str| Some(Subject::new(Dimension::ThreePublic, level, name));
     if has("三公") {
         tp(0, "三公经费")
     } else if has("因公出国") {
         tp(1, if label.contains('（') { "因公出国（境）费" } else { "因公出国(境)费" })
-    } else if has("公务用车") && has("购置") && has("运行") {
+    } else if vehicle && has("购置") && has("运行") {
         tp(1, "公务用车购置及运行费")
-    } else if has("公务用车购置") {
+    } else if vehicle && has("购置") {
         tp(2, "公务用车购置费")
-    } else if has("公务用车运行") {
+    } else if vehicle && has("运行") {
         tp(2, "公务用车运行费")
     } else if has("公务接待") {
         tp(1, "公务接待费")
@@ -280,6 +289,7 @@ const NOT_A_FIGURE: &[&str] = &[
     "降低",
     "增减",
     "持平",
+    "一致",
     "相比",
     "同比",
     "较上年",
@@ -290,8 +300,6 @@ const NOT_A_FIGURE: &[&str] = &[
     "机关运行",
     "资产",
     "合同",
-    "结转",
-    "结余",
 ];
 
 /// True when the clause states a change, a comparison or an out-of-scope figure.
