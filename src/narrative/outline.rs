@@ -99,7 +99,7 @@ fn kind(line: &Line) -> Kind {
     let offset = line.text.len() - t.len();
     if t.is_empty() || PAGE_NUMBER.is_match(t) || CAPTION.is_match(t) || is_contents_entry(t) {
         Kind::Noise
-    } else if PART.is_match(t) || TITLE_PART.is_match(t) && line.text.starts_with(' ') {
+    } else if PART.is_match(t) || (TITLE_PART.is_match(t) && line.text.starts_with(' ')) {
         Kind::Part
     } else if SECTION.is_match(t) {
         Kind::Section
@@ -131,12 +131,12 @@ fn squeeze(text: &str) -> String {
 
 /// A heading followed by a short line that finishes it (a wrapped `…说` / `明`): the
 /// heading's full text and how many lines it took.
-fn heading_text(lines: &[&Line], at: usize) -> (String, usize) {
+fn heading_text(lines: &[&Line], kinds: &[Kind], at: usize) -> (String, usize) {
     let mut text = squeeze(bare(lines.get(at).map_or("", |l| &l.text)));
-    let next = lines.iter().skip(at + 1).position(|l| kind(l) != Kind::Noise).map(|p| at + 1 + p);
+    let next = kinds.iter().skip(at + 1).position(|k| *k != Kind::Noise).map(|p| at + 1 + p);
     if let Some(j) = next
-        && let Some(l) = lines.get(j)
-        && matches!(kind(l), Kind::Body | Kind::Part)
+        && let (Some(l), Some(k)) = (lines.get(j), kinds.get(j))
+        && matches!(k, Kind::Body | Kind::Part)
         && !PART.is_match(bare(&l.text))
     {
         let t = squeeze(&l.text);
@@ -201,9 +201,15 @@ impl Walk {
         }
     }
 
-    fn open(&mut self, context: Context, heading: bool) {
+    /// Starts a block: a sub-section's first (which takes the section's context until its
+    /// heading sentence is read), or a paragraph or item of the current sub-section.
+    fn open(&mut self, heading: bool) {
         self.close();
-        self.block = Some(Block { context, flow: Flow::default() });
+        if heading {
+            self.sub = self.section;
+            self.sub_out = false;
+        }
+        self.block = Some(Block { context: self.sub, flow: Flow::default() });
         self.heading_block = heading;
     }
 
@@ -235,55 +241,47 @@ impl Walk {
         }
     }
 
-    fn heading(&mut self, lines: &[&Line], at: usize) -> (String, usize) {
+    /// A part or section heading: what it says replaces what the last one said.
+    fn heading(&mut self, title: &str, part: bool) {
         self.close();
-        let (title, used) = heading_text(lines, at);
-        self.section_out = false;
+        if part {
+            self.in_part = part_in_scope(title);
+            self.section = Context::default();
+            self.section_out = false;
+        } else {
+            self.section_out = is_out(title);
+            self.section =
+                Context { scope: Some(section_scope(title)), three_public: title.contains("三公"), focus: None };
+        }
+        self.sub = self.section;
         self.sub_out = false;
-        (title, used)
     }
 }
 
 /// Cuts the prose into blocks (see the module doc).
 pub fn blocks(prose: &[&[Line]]) -> Vec<Block> {
     let lines: Vec<&Line> = prose.iter().flat_map(|run| run.iter()).collect();
-    let scoped_part = (0..lines.len())
-        .any(|i| lines.get(i).is_some_and(|l| kind(l) == Kind::Part) && part_in_scope(&heading_text(&lines, i).0));
-    let mut walk = Walk { in_part: !scoped_part, ..Walk::default() };
+    let kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
+    let is_scoped_part =
+        |i: usize| kinds.get(i) == Some(&Kind::Part) && part_in_scope(&heading_text(&lines, &kinds, i).0);
+    let mut walk = Walk { in_part: !(0..lines.len()).any(is_scoped_part), ..Walk::default() };
     let mut i = 0;
-    while let Some(line) = lines.get(i) {
-        let k = kind(line);
+    while let (Some(line), Some(&k)) = (lines.get(i), kinds.get(i)) {
         let mut used = 1;
         match k {
             Kind::Noise => {}
-            Kind::Part => {
-                let (title, n) = walk.heading(&lines, i);
+            Kind::Part | Kind::Section => {
+                let (title, n) = heading_text(&lines, &kinds, i);
                 used = n;
-                walk.in_part = part_in_scope(&title);
-                walk.section = Context::default();
-                walk.sub = walk.section;
+                walk.heading(&title, k == Kind::Part);
             }
-            Kind::Section => {
-                let (title, n) = walk.heading(&lines, i);
-                used = n;
-                walk.section_out = is_out(&title);
-                walk.section =
-                    Context { scope: Some(section_scope(&title)), three_public: title.contains("三公"), focus: None };
-                walk.sub = walk.section;
-            }
-            Kind::Sub(at) => {
-                walk.close();
-                walk.sub_out = false;
-                walk.open(walk.section, true);
-                walk.push(line, at);
-            }
-            Kind::Item(at) => {
-                walk.open(walk.sub, false);
+            Kind::Sub(at) | Kind::Item(at) => {
+                walk.open(matches!(k, Kind::Sub(_)));
                 walk.push(line, at);
             }
             Kind::Body => {
                 if walk.block.is_none() {
-                    walk.open(walk.sub, false);
+                    walk.open(false);
                 }
                 walk.push(line, 0);
             }
