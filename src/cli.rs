@@ -67,6 +67,9 @@ pub struct RunArgs {
     /// Worker threads [default: the number of CPUs].
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Skip (as a failed document) any file larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_mb: u64,
     /// Exit with status 3 when any document failed to parse.
     #[arg(long)]
     pub strict: bool,
@@ -88,6 +91,7 @@ impl RunArgs {
             output: cwd.join(&self.output),
             jobs,
             progress: terminal && !self.quiet,
+            max_file_bytes: self.max_file_mb << 20,
         })
     }
 }

@@ -50,7 +50,7 @@ mod pipeline;
 pub use amount::Amount;
 pub use error::{DocError, Error, Result};
 pub use model::{Code, Document, Fact};
-pub use pipeline::{Config, RunSummary, parse_document, parse_file, run};
+pub use pipeline::{Config, DEFAULT_MAX_FILE_BYTES, RunSummary, parse_document, parse_file, run};
 
 /// Version of the parsing rules. Recorded in `documents.parser_version`; a change means the
 /// same bytes may give different facts.

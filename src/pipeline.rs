@@ -37,6 +37,25 @@ pub struct Config {
     pub jobs: usize,
     /// Draw a progress bar on standard error.
     pub progress: bool,
+    /// Files larger than this are not read (a `failed` row says so): a real report's text is
+    /// well under a megabyte, and the limit keeps one bad file from exhausting memory.
+    pub max_file_bytes: u64,
+}
+
+/// The default `max_file_bytes`: 32 MiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 << 20;
+
+impl Config {
+    /// A configuration with the defaults: every CPU, no progress bar, 32 MiB per file.
+    pub fn new(input: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Config {
+        Config {
+            input: input.into(),
+            output: output.into(),
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            progress: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
 }
 
 /// What a run did; written to `run.json`.
@@ -95,7 +114,8 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             Ok(sink)
         });
         for chunk in entries.chunks(CHUNK) {
-            let docs: Vec<Document> = pool.install(|| chunk.par_iter().map(read_entry).collect());
+            let docs: Vec<Document> =
+                pool.install(|| chunk.par_iter().map(|e| read_entry(e, config.max_file_bytes)).collect());
             for doc in &docs {
                 summary.count(doc);
             }
@@ -148,20 +168,21 @@ pub fn report_id(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
-fn read_entry(entry: &Entry) -> Document {
+fn read_entry(entry: &Entry, max_bytes: u64) -> Document {
+    let failed =
+        |reason: String| Document::failed(report_id(entry.relative.as_bytes()), entry.relative.clone(), reason);
     let format = match &entry.kind {
         Ok(format) => *format,
-        Err(reason) => {
-            return Document::failed(report_id(entry.relative.as_bytes()), entry.relative.clone(), reason.clone());
-        }
+        Err(reason) => return failed(reason.clone()),
     };
+    if let Ok(meta) = std::fs::metadata(&entry.path)
+        && meta.len() > max_bytes
+    {
+        return failed(DocError::TooLarge { bytes: meta.len(), limit: max_bytes }.to_string());
+    }
     match std::fs::read(&entry.path) {
         Ok(bytes) => parse_guarded(&entry.relative, &bytes, format),
-        Err(e) => Document::failed(
-            report_id(entry.relative.as_bytes()),
-            entry.relative.clone(),
-            DocError::Unreadable(e.to_string()).to_string(),
-        ),
+        Err(e) => failed(DocError::Unreadable(e.to_string()).to_string()),
     }
 }
 
@@ -199,6 +220,7 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     let meta = metadata::read(&lines);
     let segmented = segment::segment(&lines);
     let (mut facts, mut notes) = parse_statements(&segmented, &meta);
+    notes.extend(distrust_cut_ending(&text, &mut facts));
     let resolution = codes::resolve(&mut facts, meta.fiscal_year);
     notes.extend(resolution.notes);
     facts.sort_by_key(|f| f.line);
@@ -217,6 +239,23 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     };
     judge(&mut doc);
     doc
+}
+
+/// A file that ends in the middle of a number was cut off (a truncated download): the figures
+/// of its last line may be missing digits, so they are left out, and the note says why.
+fn distrust_cut_ending(text: &str, facts: &mut Vec<Fact>) -> Option<Diagnostic> {
+    if !text.ends_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    let last = u32::try_from(text.matches('\n').count() + 1).unwrap_or(u32::MAX);
+    let before = facts.len();
+    facts.retain(|f| f.line != last);
+    (facts.len() < before).then(|| {
+        Diagnostic::new(
+            last,
+            "the file ends in the middle of a number (truncated?): the last line's figures are left out",
+        )
+    })
 }
 
 fn parse_statements(segmented: &Segmented, meta: &Meta) -> (Vec<Fact>, Vec<Diagnostic>) {

@@ -6,6 +6,8 @@
 //! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
 //! - `checks`: the reports' own arithmetic: documented defects fail, the rest passes.
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
+//! - `hostile`: broken and hostile input, one test each.
+//! - `crash`: SIGKILL at several points of a run, and two runs on one output.
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
 
@@ -14,7 +16,9 @@ mod util;
 mod checks;
 mod cli;
 mod consumers;
+mod crash;
 mod gold;
+mod hostile;
 mod output_contract;
 mod reference;
 mod scores;
