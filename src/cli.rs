@@ -70,6 +70,9 @@ pub struct RunArgs {
     /// Skip (as a failed document) any file larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_file_mb: u64,
+    /// Parse every file again instead of reusing the last run's results for unchanged files.
+    #[arg(long)]
+    pub rebuild: bool,
     /// Exit with status 3 when any document failed to parse.
     #[arg(long)]
     pub strict: bool,
@@ -92,6 +95,7 @@ impl RunArgs {
             jobs,
             progress: terminal && !self.quiet,
             max_file_bytes: self.max_file_mb << 20,
+            rebuild: self.rebuild,
         })
     }
 }

@@ -12,6 +12,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache, CacheStats};
 use crate::decode::{self, Format};
 use crate::discover::{self, Entry};
 use crate::error::{DocError, Error, Result};
@@ -40,6 +41,8 @@ pub struct Config {
     /// Files larger than this are not read (a `failed` row says so): a real report's text is
     /// well under a megabyte, and the limit keeps one bad file from exhausting memory.
     pub max_file_bytes: u64,
+    /// Parse every file again, ignoring the previous run's cache.
+    pub rebuild: bool,
 }
 
 /// The default `max_file_bytes`: 32 MiB.
@@ -54,6 +57,7 @@ impl Config {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            rebuild: false,
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct RunSummary {
     pub facts: usize,
     /// Arithmetic checks that failed, over all documents.
     pub checks_failed: usize,
+    /// Files parsed, reused from the cache, and removed since the last run.
+    pub cache: CacheStats,
     /// Rows written per dataset.
     pub rows: Written,
     /// Seconds spent listing the input.
@@ -86,13 +92,13 @@ pub struct RunSummary {
 pub fn run(config: &Config) -> Result<RunSummary> {
     let started = Instant::now();
     let entries = discover::discover(&config.input)?;
-    let discover_seconds = started.elapsed().as_secs_f64();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
         .map_err(|e| Error::ThreadPool { jobs: config.jobs, message: e.to_string() })?;
     let sink = Sink::create(&config.output)?;
-    let progress = progress_bar(config.progress, entries.len());
+    let previous = if config.rebuild { sink.staging().to_path_buf() } else { config.output.clone() };
+    let cache = Cache::open(&previous, sink.staging())?;
     let mut summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         parser_version: PARSER_VERSION,
@@ -100,11 +106,32 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         output: config.output.display().to_string(),
         jobs: config.jobs,
         files: entries.len(),
-        discover_seconds,
+        discover_seconds: started.elapsed().as_secs_f64(),
         ..RunSummary::default()
     };
     let parse_started = Instant::now();
-    let written = std::thread::scope(|scope| -> Result<Written> {
+    let (sink, manifest) = parse_and_write(config, &entries, &pool, &cache, sink, &mut summary)?;
+    summary.cache.removed = cache.finish(&manifest)?;
+    summary.rows = sink.written();
+    summary.parse_write_seconds = parse_started.elapsed().as_secs_f64();
+    summary.seconds = started.elapsed().as_secs_f64();
+    sink.finish(&serde_json::to_string_pretty(&summary).unwrap_or_default())?;
+    Ok(summary)
+}
+
+/// Parses (or takes from the cache) the entries a chunk at a time on the pool while a writer
+/// thread writes the previous chunk. Gives the sink back with the list of (file, key) read.
+fn parse_and_write(
+    config: &Config,
+    entries: &[Entry],
+    pool: &rayon::ThreadPool,
+    cache: &Cache,
+    sink: Sink,
+    summary: &mut RunSummary,
+) -> Result<(Sink, Vec<(String, String)>)> {
+    let progress = progress_bar(config.progress, entries.len());
+    let mut manifest = Vec::with_capacity(entries.len());
+    let sink = std::thread::scope(|scope| -> Result<Sink> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Document>>(1);
         let writer = scope.spawn(move || -> Result<Sink> {
             let mut sink = sink;
@@ -114,10 +141,14 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             Ok(sink)
         });
         for chunk in entries.chunks(CHUNK) {
-            let docs: Vec<Document> =
-                pool.install(|| chunk.par_iter().map(|e| read_entry(e, config.max_file_bytes)).collect());
-            for doc in &docs {
-                summary.count(doc);
+            let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
+            let mut docs = Vec::with_capacity(read.len());
+            for r in read {
+                summary.count(&r);
+                if let Some(key) = r.key {
+                    manifest.push((r.doc.source_file.clone(), key));
+                }
+                docs.push(r.doc);
             }
             progress.inc(docs.len() as u64);
             if tx.send(docs).is_err() {
@@ -125,23 +156,20 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             }
         }
         drop(tx);
-        let sink = writer
-            .join()
-            .map_err(|_| Error::ThreadPool { jobs: 1, message: "the writer thread panicked".into() })??;
-        summary.rows = sink.written();
-        summary.parse_write_seconds = parse_started.elapsed().as_secs_f64();
-        summary.seconds = started.elapsed().as_secs_f64();
-        let json = serde_json::to_string_pretty(&summary).unwrap_or_default();
-        sink.finish(&json)
+        writer.join().map_err(|_| Error::ThreadPool { jobs: 1, message: "the writer thread panicked".into() })?
     })?;
     progress.finish_and_clear();
-    summary.rows = written;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok((sink, manifest))
 }
 
 impl RunSummary {
-    fn count(&mut self, doc: &Document) {
+    fn count(&mut self, read: &Read) {
+        if read.reused {
+            self.cache.reused += 1;
+        } else {
+            self.cache.parsed += 1;
+        }
+        let doc = &read.doc;
         match doc.status {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
@@ -168,22 +196,41 @@ pub fn report_id(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
-fn read_entry(entry: &Entry, max_bytes: u64) -> Document {
-    let failed =
-        |reason: String| Document::failed(report_id(entry.relative.as_bytes()), entry.relative.clone(), reason);
+/// One entry, read: its document, the key of its bytes (when they could be read) and whether
+/// the document came from the cache.
+struct Read {
+    doc: Document,
+    key: Option<String>,
+    reused: bool,
+}
+
+fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
+    let failed = |reason: String| Read {
+        doc: Document::failed(report_id(entry.relative.as_bytes()), entry.relative.clone(), reason),
+        key: None,
+        reused: false,
+    };
     let format = match &entry.kind {
         Ok(format) => *format,
         Err(reason) => return failed(reason.clone()),
     };
     if let Ok(meta) = std::fs::metadata(&entry.path)
-        && meta.len() > max_bytes
+        && meta.len() > config.max_file_bytes
     {
-        return failed(DocError::TooLarge { bytes: meta.len(), limit: max_bytes }.to_string());
+        return failed(DocError::TooLarge { bytes: meta.len(), limit: config.max_file_bytes }.to_string());
     }
-    match std::fs::read(&entry.path) {
-        Ok(bytes) => parse_guarded(&entry.relative, &bytes, format),
-        Err(e) => failed(DocError::Unreadable(e.to_string()).to_string()),
+    let bytes = match std::fs::read(&entry.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(DocError::Unreadable(e.to_string()).to_string()),
+    };
+    let key = cache::key(&bytes);
+    if let Some(doc) = cache.get(&key, &entry.relative) {
+        return Read { doc, key: Some(key), reused: true };
     }
+    let doc = parse_guarded(&entry.relative, &bytes, format);
+    // A cache that cannot be written costs the next run time, not this run its output.
+    let _ = cache.put(&key, &doc);
+    Read { doc, key: Some(key), reused: false }
 }
 
 /// Reads and parses one report file (`cnbudget inspect`). A file that is not a report is a

@@ -8,6 +8,7 @@
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
 //! - `hostile`: broken and hostile input, one test each.
 //! - `crash`: SIGKILL at several points of a run, and two runs on one output.
+//! - `incremental`: nightly runs re-parse only what changed, and equal a full rebuild.
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
 
@@ -19,6 +20,7 @@ mod consumers;
 mod crash;
 mod gold;
 mod hostile;
+mod incremental;
 mod output_contract;
 mod reference;
 mod scores;
