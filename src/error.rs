@@ -50,4 +50,6 @@ pub enum DocError {
     InvalidJson(String),
     #[error("not a budget or final-accounts report: no statement titles and no budget figures found")]
     NotAReport,
+    #[error("file too large: {} MiB (the limit is {} MiB; raise it with --max-file-mb)", bytes >> 20, limit >> 20)]
+    TooLarge { bytes: u64, limit: u64 },
 }

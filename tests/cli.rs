@@ -3,8 +3,6 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::util::{Dir, batches, cnbudget, corpus, fixture, text, walk};
 
@@ -57,12 +55,38 @@ fn facts_of(out: &Path, source_file: &str) -> Vec<String> {
 #[test]
 fn help_matches_the_committed_text() {
     let dir = Dir::new("help");
-    for (args, file) in [(&["--help"][..], "help.txt"), (&["run", "--help"][..], "help-run.txt")] {
+    for (args, file) in [
+        (&["--help"][..], "help.txt"),
+        (&["run", "--help"][..], "help-run.txt"),
+        (&["inspect", "--help"][..], "help-inspect.txt"),
+    ] {
         let out = cnbudget(dir.path(), args, 0);
         let got = String::from_utf8(out.stdout).unwrap();
         let want = fs::read_to_string(fixture(file)).unwrap();
         assert_eq!(got, want, "`cnbudget {}` changed: update tests/fixtures/{file} if intended", args.join(" "));
     }
+}
+
+#[test]
+fn inspect_shows_each_statement_and_the_checks_that_do_not_pass() {
+    let dir = Dir::new("inspect");
+    let report = corpus().join(JIANGHAN);
+    let out = cnbudget(dir.path(), &["inspect", report.to_str().unwrap()], 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("wuhan-jianghan-bigdata-2023-final.txt  [ok]"), "{text}");
+    assert!(text.contains("department 武汉市江汉区大数据中心  year 2023  phase final  unit 万元"));
+    for statement in ["t01", "t02", "t03", "t04", "t05", "t06", "t09"] {
+        assert!(text.contains(&format!("\n== {statement} (")), "no {statement} section");
+    }
+    // Gold line 188: t03 合计 3,087.79; NOTES 002: t02 201 2,619.58 vs t03 2,619.57.
+    let t03_total =
+        |l: &&str| l.trim_start().starts_with("188 ") && l.contains(" total ") && l.ends_with("3087.79 万元 合计");
+    assert!(text.lines().any(|l| t03_total(&l)), "{text}");
+    assert!(text.contains("rounding line   189  t02_vs_t03"), "{text}");
+    assert!(!text.contains("pass     line"), "passing checks only with --all-checks");
+    let all = cnbudget(dir.path(), &["inspect", "--all-checks", report.to_str().unwrap()], 0);
+    assert!(String::from_utf8(all.stdout).unwrap().contains("pass     line"));
+    cnbudget(dir.path(), &["inspect", "missing.txt"], 1);
 }
 
 #[test]
@@ -142,51 +166,4 @@ fn encodings_and_line_endings_give_the_same_facts() {
     assert_eq!(reference.len(), 194);
     assert_eq!(facts_of(&dir.join("out"), "gb18030.txt"), reference);
     assert_eq!(facts_of(&dir.join("out"), "crlf-bom.txt"), reference);
-}
-
-#[test]
-fn a_run_killed_before_the_swap_leaves_the_previous_output() {
-    let dir = Dir::new("killed");
-    copy_jianghan(&dir.join("small/a.txt"));
-    cnbudget(dir.path(), &["run", "-i", "small", "-o", "out", "-q"], 0);
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&dir.join("out"))
-        .into_iter()
-        .map(|p| {
-            let b = fs::read(&p).unwrap();
-            (p, b)
-        })
-        .collect();
-
-    // A corpus big enough that the run is still parsing when it is killed.
-    fs::create_dir(dir.join("big")).unwrap();
-    let source = corpus().join(JIANGHAN);
-    for i in 0..4000 {
-        std::os::unix::fs::symlink(&source, dir.join(&format!("big/r{i:05}.txt"))).unwrap();
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cnbudget"))
-        .args(["run", "-i", "big", "-o", "out", "-q", "-j", "1"])
-        .current_dir(dir.path())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let staging = dir.join(".out.staging");
-    let started = Instant::now();
-    while !staging.exists() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    assert!(staging.exists(), "killed while writing to staging");
-    let after: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&dir.join("out"))
-        .into_iter()
-        .map(|p| {
-            let b = fs::read(&p).unwrap();
-            (p, b)
-        })
-        .collect();
-    assert!(before == after, "the published output was touched");
-
-    cnbudget(dir.path(), &["run", "-i", "small", "-o", "out", "-q"], 0);
-    assert!(!staging.exists(), "the next run cleans up");
 }
