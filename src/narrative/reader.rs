@@ -16,7 +16,7 @@ use crate::model::{Diagnostic, Fact, Meta, Parsed};
 use crate::normalize::clean_name;
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Statement, Unit};
 
-use super::outline::{Block, Context};
+use super::outline::Block;
 use super::path::{Glossary, Path, ending_path};
 use super::tokens::{After, Number, Token, tokens};
 use super::words::{self, Lead, Subject};
@@ -33,14 +33,6 @@ pub struct Reader<'a> {
     out: Parsed,
 }
 
-/// What a block remembers while it is read.
-#[derive(Default)]
-struct Item {
-    subject: Option<Subject>,
-    /// After 人员经费 / 公用经费: the names that follow are economic items.
-    economic_list: bool,
-}
-
 /// What a sentence remembers.
 #[derive(Default)]
 struct Sentence {
@@ -48,10 +40,43 @@ struct Sentence {
     skip: bool,
     /// The last subject named in it.
     previous: Option<Subject>,
-    /// The last 类/款/项 item named with its marker: bare names listed with it are its peers.
+    /// The last function item named in it: bare names listed with it are its peers.
     mate: Option<Subject>,
     /// Subjects still owed an amount after `收、支分别为`.
     owed: VecDeque<Subject>,
+}
+
+/// Where the reading of a block stands.
+struct Cursor<'b> {
+    block: &'b Block,
+    /// The last subject named in the block: a clause without its own takes it.
+    subject: Option<Subject>,
+    /// After 人员经费 / 公用经费: the names that follow are economic items.
+    economic_list: bool,
+    sentence: Sentence,
+    /// Byte where the current clause starts.
+    clause_start: usize,
+    /// Byte where the words leading to the next amount start (after the last amount).
+    lead_start: usize,
+    clause_has_amount: bool,
+}
+
+impl<'b> Cursor<'b> {
+    fn new(block: &'b Block) -> Cursor<'b> {
+        Cursor {
+            block,
+            subject: None,
+            economic_list: false,
+            sentence: Sentence::default(),
+            clause_start: 0,
+            lead_start: 0,
+            clause_has_amount: false,
+        }
+    }
+
+    fn text(&self, from: usize, to: usize) -> &'b str {
+        self.block.flow.text().get(from..to).unwrap_or("")
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -73,140 +98,130 @@ impl<'a> Reader<'a> {
     /// Reads one block.
     pub fn block(&mut self, block: &Block) {
         let text = block.flow.text();
-        let mut item = Item::default();
-        let mut sentence = Sentence::default();
-        let mut clause_start = 0;
-        let mut lead_start = 0;
-        let mut clause_has_amount = false;
+        let mut c = Cursor::new(block);
         for token in tokens(text) {
             match token {
-                Token::Comma(at) | Token::Stop(at) => {
-                    let clause = text.get(clause_start..at).unwrap_or("");
-                    if clause_has_amount {
-                        let tail = text.get(lead_start..at).unwrap_or("");
-                        sentence.skip |= explains(tail);
-                    } else {
-                        self.clause_without_amount(clause, block.context, &mut item, &mut sentence);
-                    }
-                    clause_start = next_char(text, at);
-                    lead_start = clause_start;
-                    clause_has_amount = false;
-                    if matches!(token, Token::Stop(_)) {
-                        sentence = Sentence::default();
-                    }
+                Token::Comma(at) => self.end_clause(&mut c, at),
+                Token::Stop(at) => {
+                    self.end_clause(&mut c, at);
+                    c.sentence = Sentence::default();
                 }
-                Token::Number(n) => match n.after {
-                    After::Word => {}
-                    After::Percent => lead_start = n.end,
-                    After::Money(_) | After::Nothing => {
-                        let clause = text.get(clause_start..n.start).unwrap_or("");
-                        let lead = text.get(lead_start..n.start).unwrap_or("");
-                        if self.amount(block, n, clause, lead, &mut item, &mut sentence) {
-                            lead_start = n.end;
-                            clause_has_amount = true;
-                        }
-                    }
-                },
+                Token::Number(n) => self.number(&mut c, n),
             }
         }
-        if !clause_has_amount {
-            let clause = text.get(clause_start..).unwrap_or("");
-            self.clause_without_amount(clause, block.context, &mut item, &mut sentence);
-        }
+        self.end_clause(&mut c, text.len());
     }
 
-    /// A clause that states no amount may still name the subject of the next ones, or end
-    /// what the sentence records.
-    fn clause_without_amount(&mut self, clause: &str, ctx: Context, item: &mut Item, sentence: &mut Sentence) {
-        if sentence.skip {
+    /// At a clause's end: a clause without an amount may name the subject of the next ones;
+    /// any clause may start an explanation that the rest of the sentence is part of.
+    fn end_clause(&mut self, c: &mut Cursor, at: usize) {
+        if c.clause_has_amount {
+            c.sentence.skip |= explains(c.text(c.lead_start, at));
+        } else {
+            self.clause_without_amount(c, c.text(c.clause_start, at));
+        }
+        c.clause_start = next_char(c.block.flow.text(), at);
+        c.lead_start = c.clause_start;
+        c.clause_has_amount = false;
+    }
+
+    fn clause_without_amount(&mut self, c: &mut Cursor, clause: &str) {
+        if c.sentence.skip {
             return;
         }
         if explains(clause) || lists_uses(clause) {
-            sentence.skip = true;
+            c.sentence.skip = true;
             return;
         }
         let head = clause.split("主要").next().unwrap_or("");
         let label = words::bare_label(head);
-        let subject = if ctx.three_public {
+        let subject = if c.block.context.three_public {
             words::three_public(&label)
         } else {
             ending_path(&label).map(function).or_else(|| words::fixed(&label, self.phase))
         };
         if let Some(s) = subject {
-            self.remember(s, item, sentence);
+            self.remember(c, s);
+        }
+    }
+
+    fn number(&mut self, c: &mut Cursor, n: Number) {
+        match n.after {
+            After::Word => {}
+            After::Percent => c.lead_start = n.end,
+            After::Money(_) | After::Nothing => {
+                if self.amount(c, n) {
+                    c.lead_start = n.end;
+                    c.clause_has_amount = true;
+                }
+            }
         }
     }
 
     /// Reads one number with the words before it; false when it is not an amount at all (a
     /// bare number that is no stated zero), so that its words still lead to the next one.
-    fn amount(
-        &mut self,
-        block: &Block,
-        n: Number,
-        clause: &str,
-        lead: &str,
-        item: &mut Item,
-        sentence: &mut Sentence,
-    ) -> bool {
-        let l = words::lead(lead, self.phase);
+    fn amount(&mut self, c: &mut Cursor, n: Number) -> bool {
+        let l = words::lead(c.text(c.lead_start, n.start), self.phase);
         if n.after == After::Nothing && !(n.amount.is_zero() && l.copula) {
             return false;
         }
-        if sentence.skip || n.estimate {
+        let clause = c.text(c.clause_start, n.start);
+        if c.sentence.skip || n.estimate {
             return true;
         }
         if explains(clause) || lists_uses(clause) {
-            sentence.skip = true;
+            c.sentence.skip = true;
             return true;
         }
         if words::is_not_a_figure(clause) {
             return true;
         }
-        let Some(subject) = self.subject(&l, block.context, item, sentence) else {
+        let Some(subject) = self.subject(c, &l) else {
             if l.label.is_empty() {
-                let (line, _) = block.flow.origin(n.start);
+                let (line, _) = c.block.flow.origin(n.start);
                 self.out.diagnostics.push(Diagnostic::new(line, format!("narrative: {} with no subject", n.amount)));
             }
             return true;
         };
-        self.remember(subject.clone(), item, sentence);
-        self.emit(block, n, &subject, &l);
+        self.remember(c, subject.clone());
+        self.emit(c.block, n, &subject, &l);
         true
     }
 
     /// The subject of an amount: its own label's, a part owed by `分别为`, or the last one named.
-    fn subject(&self, l: &Lead, ctx: Context, item: &mut Item, sentence: &mut Sentence) -> Option<Subject> {
+    fn subject(&self, c: &mut Cursor, l: &Lead) -> Option<Subject> {
         let label = l.label.as_str();
         if label.is_empty()
-            && let Some(s) = sentence.owed.pop_front()
+            && let Some(s) = c.sentence.owed.pop_front()
         {
             return Some(s);
         }
-        if let Some(s) = sentence.previous.as_ref().and_then(|p| words::other_side(label, p)) {
+        if let Some(s) = c.sentence.previous.as_ref().and_then(|p| words::other_side(label, p)) {
             return Some(s);
         }
         if words::is_anaphoric(label) {
-            return item.subject.clone();
+            return c.subject.clone();
         }
         if l.respectively
             && let Some(mut parts) = words::compound_parts(label).map(VecDeque::from)
         {
             let first = parts.pop_front();
-            sentence.owed = parts;
+            c.sentence.owed = parts;
             return first;
         }
-        let found = self.classify(label, ctx, item, sentence);
+        let found = self.classify(c, label);
         if found.is_none() {
             // An unknown subject (a named project): what follows it is not the last one's.
-            item.subject = None;
+            c.subject = None;
         }
         found
     }
 
-    fn classify(&self, label: &str, ctx: Context, item: &Item, sentence: &Sentence) -> Option<Subject> {
-        if ctx.three_public || label.contains("三公") {
+    fn classify(&self, c: &Cursor, label: &str) -> Option<Subject> {
+        let three_public = c.block.context.three_public;
+        if three_public || label.contains("三公") {
             let tp = words::three_public(label);
-            if tp.is_some() || ctx.three_public {
+            if tp.is_some() || three_public {
                 return tp;
             }
         }
@@ -220,11 +235,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         let name = clean_name(label);
-        if item.economic_list {
+        if c.economic_list {
             return Some(self.economic(name));
         }
-        if let Some(m) = &sentence.mate {
-            return Some(Subject { name, path: m.path.clone(), ..m.clone() });
+        if let Some(m) = &c.sentence.mate {
+            return Some(Subject { name, ..m.clone() });
         }
         if let Some(p) = self.glossary.find(&name) {
             return Some(Subject { name, ..function(p.clone()) });
@@ -247,18 +262,20 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn remember(&mut self, s: Subject, item: &mut Item, sentence: &mut Sentence) {
+    /// Keeps a subject for the clauses after it; a total also ends an economic list and
+    /// gives the scope of the items listed after it.
+    fn remember(&mut self, c: &mut Cursor, s: Subject) {
         if s.opens_economic_list() {
-            item.economic_list = true;
+            c.economic_list = true;
         } else if s.dimension == Dimension::Total {
-            item.economic_list = false;
+            c.economic_list = false;
             self.list_scope = s.scope;
         }
         if s.dimension == Dimension::Function {
-            sentence.mate = Some(s.clone());
+            c.sentence.mate = Some(s.clone());
         }
-        sentence.previous = Some(s.clone());
-        item.subject = Some(s);
+        c.sentence.previous = Some(s.clone());
+        c.subject = Some(s);
     }
 
     fn emit(&mut self, block: &Block, n: Number, s: &Subject, l: &Lead) {
