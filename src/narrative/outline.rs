@@ -89,14 +89,19 @@ const SECTION_OUT: &[&str] = &[
 /// A heading line is continued by a next line this short (a wrapped `…说` / `明`).
 const CONTINUATION_CHARS: usize = 6;
 
+/// A line's text from its first word: markdown heading marks, list dashes and spaces off.
+fn from_first_word(text: &str) -> &str {
+    text.trim_start().trim_start_matches('#').trim_start().trim_start_matches("- ").trim_start()
+}
+
 /// The text of a line without markdown heading marks, list dashes and surrounding spaces.
 fn bare(text: &str) -> &str {
-    text.trim().trim_start_matches('#').trim_start().trim_start_matches("- ").trim_start()
+    from_first_word(text).trim_end()
 }
 
 fn kind(line: &Line) -> Kind {
     let t = bare(&line.text);
-    let offset = line.text.len() - t.len();
+    let offset = line.text.len() - from_first_word(&line.text).len();
     if t.is_empty() || PAGE_NUMBER.is_match(t) || CAPTION.is_match(t) || is_contents_entry(t) {
         Kind::Noise
     } else if PART.is_match(t) || (TITLE_PART.is_match(t) && line.text.starts_with(' ')) {
@@ -213,11 +218,14 @@ impl Walk {
         self.heading_block = heading;
     }
 
-    /// A sub-section's first sentence says what it is about.
+    /// A sub-section's title — its first words, up to a figure or punctuation — says what
+    /// it is about (the explanation that may follow in the same sentence does not).
     fn settle_sub(&mut self, b: &mut Block) {
-        let head = b.flow.text().split(['。', BREAK]).next().unwrap_or("");
+        let text = b.flow.text();
+        let head = text.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '年' | '度' | '、'));
+        let title_end = head.find(|c: char| c.is_ascii_digit() || "，。,；;：:、".contains(c) || c == BREAK);
+        let head = head.get(..title_end.unwrap_or(head.len())).unwrap_or("");
         self.sub_out = is_out(head);
-        let head = head.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '年' | '度'));
         b.context.focus = if head.starts_with("基本支出") {
             Some(Split::Basic)
         } else if head.starts_with("项目支出") {
@@ -309,4 +317,59 @@ pub fn joined(prose: &[&[Line]]) -> String {
         }
     }
     flow.text().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize;
+
+    fn outline(text: &str) -> Vec<(Context, String)> {
+        let lines = normalize::lines(text);
+        blocks(&[&lines]).into_iter().map(|b| (b.context, b.flow.text().to_string())).collect()
+    }
+
+    #[test]
+    fn a_wrapped_heading_sets_its_scope_and_noise_lines_are_dropped() {
+        let got = outline(
+            "六、一般公共预算财政拨款基本支出决算情况说\n\n明\n\n- 38 -\n基本支出 1 万元，\n10\n图 2：结构\n其中。",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.scope, Some(FundScope::Gpb));
+        assert_eq!(got[0].1, "基本支出1万元，其中。");
+    }
+
+    #[test]
+    fn an_item_keeps_its_text_whatever_trails_it_and_takes_its_sub_sections_focus() {
+        let got = outline("三、支出安排\n(二)项目支出 5 万元。其中：\n1.事业运行 5 万元。   \n");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["项目支出5万元。其中：", "事业运行5万元。"]);
+        assert!(got.iter().all(|(c, _)| c.focus == Some(Split::Project) && c.scope == Some(FundScope::All)));
+    }
+
+    #[test]
+    fn out_of_scope_parts_sections_and_sub_sections_give_nothing() {
+        let text = "第一部分 概况\n收入 1 万元。\n第三部分 部门决算情况说明\n十、机关运行经费支出情况\n2 万元。\n\
+                    九、“三公”经费支出情况\n（一）政府采购情况\n3 万元。\n（二）三公经费情况\n4 万元。";
+        let got = outline(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].0.three_public && got[0].1.starts_with("三公经费情况"));
+    }
+
+    #[test]
+    fn a_sub_section_is_judged_by_its_title_not_by_its_explanation() {
+        let got =
+            outline("九、三公经费情况\n（二）、公务用车购置费 5 万元，主要原因是采购车辆。\n（三）政府采购 6 万元。");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].1.starts_with("、公务用车购置费"));
+    }
+
+    #[test]
+    fn a_centred_title_starts_a_part_in_layout_text() {
+        let got =
+            outline("三、名词解释\n基本支出 1 万元。\n            2024年部门预算编制说明\n    收入预算 2 万元。\n");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["收入预算2万元。"]);
+        assert_eq!(got[0].0.scope, None);
+    }
 }

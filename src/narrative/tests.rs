@@ -66,3 +66,69 @@ shapes! {
     yuan_unit_adjusted_budget_and_kuan: "yuan-unit-adjusted-budget-and-kuan";
     ocr_spaced_numbers_without_parts: "ocr-spaced-numbers-without-parts";
 }
+
+/// The parser is total: text assembled at random from the pieces it reacts to (markers,
+/// units, separators, broken numbers, headings) gives rows or nothing, never a panic, and
+/// every row's line is one of the input's.
+#[test]
+fn odd_text_never_panics() {
+    const PIECES: &[&str] = &[
+        "（类）",
+        "(款)",
+        "（项）",
+        "支出",
+        "收、支",
+        "分别为",
+        "均为",
+        "为",
+        "0",
+        "1,",
+        "2.",
+        "34",
+        ".5",
+        "-",
+        "万元",
+        "万",
+        "元",
+        "%",
+        "，",
+        "、",
+        "。",
+        "；",
+        "：",
+        "\n",
+        "\n一、",
+        "\n(一)",
+        "\n1.",
+        "\n第三部分 情况说明\n",
+        "三公",
+        "基本支出",
+        "年初预算",
+        "决算",
+        "原因",
+        "用于",
+        "“",
+        "”",
+        "图 1：",
+        "\n- 3 -\n",
+        "其中",
+        "人员经费",
+        "2023年度",
+        "公务用车购置",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    for _ in 0..400 {
+        let text: String = (0..next(60)).map(|_| PIECES[next(PIECES.len())]).collect();
+        let lines = normalize::lines(&text);
+        let count = u32::try_from(text.split('\n').count()).unwrap_or(u32::MAX);
+        for phase in [Phase::Final, Phase::Budget] {
+            let meta = Meta { phase: Some(phase), ..Meta::default() };
+            let parsed = super::parse(&[&lines], &meta);
+            assert!(parsed.facts.iter().all(|f| (1..=count).contains(&f.line)), "{text:?}");
+        }
+    }
+}

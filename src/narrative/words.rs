@@ -66,6 +66,9 @@ const CONNECTORS: &[&str] =
 const JOINERS: &[&str] = &["与", "和", "及", "、"];
 
 /// Measure phrases, longest first, with what each states in a final account and in a budget.
+/// In a final account a bare `预算` is the 年初预算: the reports that say `“三公”经费…预算为 X`
+/// compare each item with `年初预算` (gold NOTES, 002/003). In a budget, what was spent
+/// (`执行数`, `决算`) is the previous year's.
 const MEASURES: &[(&str, Measure, Measure)] = &[
     ("当年预算执行数", Measure::Final, Measure::PriorActual),
     ("预算执行数", Measure::Final, Measure::PriorActual),
@@ -90,8 +93,15 @@ const MEASURES: &[(&str, Measure, Measure)] = &[
     ("预算", Measure::InitialBudget, Measure::Budget),
 ];
 
-fn strip_longest_suffix<'a>(text: &'a str, words: &[&str]) -> Option<(&'a str, usize)> {
+fn strip_suffix_word<'t>(text: &'t str, words: &[&str]) -> Option<(&'t str, usize)> {
     words.iter().enumerate().find_map(|(i, w)| text.strip_suffix(w).map(|rest| (rest, i)))
+}
+
+/// The measure phrase a label ends with, taken off: the rest and what it states.
+fn strip_measure(label: &str, phase: Phase) -> Option<(&str, Measure)> {
+    MEASURES.iter().find_map(|&(w, final_m, budget_m)| {
+        label.strip_suffix(w).map(|rest| (rest, if phase == Phase::Budget { budget_m } else { final_m }))
+    })
 }
 
 /// Drops everything up to the last year (`2023年度…`), quote marks and the connectors
@@ -99,49 +109,36 @@ fn strip_longest_suffix<'a>(text: &'a str, words: &[&str]) -> Option<(&'a str, u
 pub fn bare_label(text: &str) -> String {
     let after_year = YEAR.find_iter(text).last().map_or(text, |m| text.get(m.end()..).unwrap_or(""));
     let mut label: String = after_year.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect();
-    loop {
-        let before = label.len();
-        for w in CONNECTORS {
-            if let Some(rest) = label.strip_prefix(w) {
-                label = rest.to_string();
-            }
-        }
-        if label.len() == before {
-            break;
-        }
+    while let Some(rest) = CONNECTORS.iter().find_map(|w| label.strip_prefix(w)) {
+        label = rest.to_string();
     }
     label
 }
 
 /// Takes apart the words before an amount.
 pub fn lead(text: &str, phase: Phase) -> Lead {
-    let mut rest = text;
-    let mut respectively = false;
-    let mut copula = false;
-    if let Some((r, i)) = strip_longest_suffix(rest, COPULAS) {
-        rest = r;
-        copula = true;
-        respectively = COPULAS.get(i).is_some_and(|w| w.starts_with("分别"));
-    }
+    let (rest, copula) = match strip_suffix_word(text, COPULAS) {
+        Some((rest, i)) => (rest, COPULAS.get(i).copied()),
+        None => (text, None),
+    };
+    let respectively = copula.is_some_and(|w| w.starts_with("分别"));
+    let copula = copula.is_some();
     let label = bare_label(rest);
     if phase == Phase::Budget && budget_total(&label).is_some() {
         return Lead { label, measures: Vec::new(), respectively, copula };
     }
-    let mut label = label.as_str();
+    // Measure phrases come off from the end, two when joined (`全年预算数与支出数`).
+    let mut rest = label.as_str();
     let mut measures = Vec::new();
-    while let Some((r, i)) = strip_longest_suffix(label, &MEASURES.iter().map(|m| m.0).collect::<Vec<_>>()) {
-        if let Some(&(_, final_m, budget_m)) = MEASURES.get(i) {
-            measures.insert(0, if phase == Phase::Budget { budget_m } else { final_m });
-        }
-        label = r;
-        match strip_longest_suffix(label, JOINERS) {
-            Some((r2, _)) if strip_longest_suffix(r2, &MEASURES.iter().map(|m| m.0).collect::<Vec<_>>()).is_some() => {
-                label = r2
-            }
+    while let Some((before, measure)) = strip_measure(rest, phase) {
+        measures.insert(0, measure);
+        rest = before;
+        match strip_suffix_word(rest, JOINERS) {
+            Some((before, _)) if strip_measure(before, phase).is_some() => rest = before,
             _ => break,
         }
     }
-    Lead { label: label.to_string(), measures, respectively, copula }
+    Lead { label: rest.to_string(), measures, respectively, copula }
 }
 
 static FUND_PREFIX: &str = "(?:一般公共预算财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算财政拨款|政府性基金预算拨款|政府性基金拨款|政府性基金预算|国有资本经营预算财政拨款|国有资本经营预算拨款|国有资本经营预算|财政拨款|部门)?";
