@@ -7,7 +7,7 @@
 //! knows every character's line ([`flow`]), and read clause by clause: numbers and units
 //! ([`tokens`]), then the words before each amount — its subject and its measure words
 //! ([`words`], [`path`]). A function item stated as a 类/款/项 path gives its leaf, with the
-//! path's names in [`Fact::path`] and its level, for `codes` to resolve. Does not record what
+//! path's names in [`Fact::path`](crate::model::Fact::path) and its level, for `codes` to resolve. Does not record what
 //! the gold conventions leave out: changes and comparisons, percentages, estimates, named
 //! projects (what 项目支出 is `主要用于`), explanations (`主要原因是…`), procurement,
 //! 机关运行经费, assets and performance.

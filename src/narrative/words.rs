@@ -141,11 +141,12 @@ pub fn lead(text: &str, phase: Phase) -> Lead {
     Lead { label: rest.to_string(), measures, respectively, copula }
 }
 
-static FUND_PREFIX: &str = "(?:一般公共预算财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算财政拨款|政府性基金预算拨款|政府性基金拨款|政府性基金预算|国有资本经营预算财政拨款|国有资本经营预算拨款|国有资本经营预算|财政拨款|部门)?";
+/// The words that may name a total's funds before it (`财政拨款收、支总计`), longest first.
+const FUND_WORDS: &str = "一般公共预算财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算财政拨款|政府性基金预算拨款|政府性基金拨款|政府性基金预算|国有资本经营预算财政拨款|国有资本经营预算拨款|国有资本经营预算|财政拨款|部门";
 
 static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        "{FUND_PREFIX}(?:收、支总计|收支总计|收入支出总计|收、支合计|收入总计|支出总计|本年收入合计|本年支出合计|收入合计|支出合计)$"
+        "(?:{FUND_WORDS})?(?:收、支总计|收支总计|收入支出总计|收、支合计|收入总计|支出总计|本年收入合计|本年支出合计|收入合计|支出合计)$"
     ))
     .expect("valid regex")
 });
@@ -153,7 +154,7 @@ static SPENDING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new("(?:一般公共预算|政府性基金预算|国有资本经营预算)?财政拨款支出$").expect("valid regex")
 });
 static BUDGET_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!("(?:{FUND_PREFIX}(?:收入预算|支出预算|收支总预算|收支预算总计)|本年预算)$"))
+    Regex::new(&format!("(?:(?:{FUND_WORDS})?(?:收入预算|支出预算|收支总预算|收支预算总计)|本年预算)$"))
         .expect("valid regex")
 });
 static REVENUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -255,13 +256,8 @@ pub fn compound_parts(label: &str) -> Option<Vec<Subject>> {
     Some(["收入", "支出"].iter().map(|w| total(&format!("{prefix}{w}{suffix}"), Split::Total)).collect())
 }
 
-static COMPOUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        "^({}|)收[、和与]?支(总计|合计)?$",
-        FUND_PREFIX.trim_start_matches("(?:").trim_end_matches(")?")
-    ))
-    .expect("valid regex")
-});
+static COMPOUND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^((?:{FUND_WORDS})?)收[、和与]?支(总计|合计)?$")).expect("valid regex"));
 
 /// `支出` after `财政拨款收入总计 X、`: the same total on the other side.
 pub fn other_side(label: &str, before: &Subject) -> Option<Subject> {
