@@ -179,7 +179,9 @@ impl<'a> Reader<'a> {
         let Some(subject) = self.subject(c, &l) else {
             if l.label.is_empty() {
                 let (line, _) = c.block.flow.origin(n.start);
-                self.out.diagnostics.push(Diagnostic::new(line, format!("narrative: {} with no subject", n.amount)));
+                let unit = if let After::Money(u) = n.after { u.as_str() } else { "" };
+                let message = format!("narrative: {}{unit} stated without a subject to give it", n.amount);
+                self.out.diagnostics.push(Diagnostic::new(line, message));
             }
             return true;
         };

@@ -132,3 +132,13 @@ fn odd_text_never_panics() {
         }
     }
 }
+
+/// An amount whose clause names nothing, with nothing named before it, is noted, not guessed.
+#[test]
+fn an_amount_without_a_subject_is_a_diagnostic() {
+    let lines = normalize::lines("一、收入支出决算总体情况说明\n支出决算为 5 万元。\n");
+    let parsed = super::parse(&[&lines], &Meta::default());
+    assert!(parsed.facts.is_empty());
+    let notes: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(notes, ["line 2: narrative: 5万元 stated without a subject to give it"]);
+}
