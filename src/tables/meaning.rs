@@ -26,10 +26,10 @@ pub struct Context {
 
 /// Where an amount column's figures go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Target {
-    fund_scope: FundScope,
-    split: Split,
-    measure: Measure,
+pub(super) struct Target {
+    pub(super) fund_scope: FundScope,
+    pub(super) split: Split,
+    pub(super) measure: Measure,
 }
 
 /// Which half of a two-sided statement (t01, t04) a group is.
@@ -60,7 +60,7 @@ fn is_total_name(name: &str) -> bool {
 /// Turns a statement's records into facts.
 pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
     if statement == Statement::T09 {
-        return three_public(grid, records, ctx);
+        return super::three_public::facts(grid, records, ctx);
     }
     let mut out = Parsed::default();
     let sides = sides(statement, grid);
@@ -80,11 +80,11 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
 }
 
 /// What a row is: dimension, level, code and name.
-struct Row {
-    dimension: Dimension,
-    level: Option<u8>,
-    code: Option<Code>,
-    name: String,
+pub(super) struct Row {
+    pub(super) dimension: Dimension,
+    pub(super) level: Option<u8>,
+    pub(super) code: Option<Code>,
+    pub(super) name: String,
 }
 
 fn row_meaning(
@@ -156,7 +156,7 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
 }
 
 /// The measure a column's header states, or the document's default.
-fn measure(column: &Column, ctx: &Context) -> Measure {
+pub(super) fn measure(column: &Column, ctx: &Context) -> Measure {
     let prior = ctx.fiscal_year.is_some_and(|y| column.path.iter().any(|p| mentions_year_before(p, y)));
     if column.says("年初预算") {
         Measure::InitialBudget
@@ -257,7 +257,7 @@ fn keeps_zero(statement: Statement, row: &Row, target: Target) -> bool {
         && matches!(target.split, Split::Total | Split::Basic | Split::Project)
 }
 
-fn push_fact(
+pub(super) fn push_fact(
     out: &mut Parsed,
     statement: Statement,
     row: &Row,
@@ -302,48 +302,4 @@ fn dedupe_totals(facts: &mut Vec<Fact>) {
         }
         !duplicate
     });
-}
-
-/// The 三公 table: every amount column is an item, named by its header.
-fn three_public(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
-    let mut out = Parsed::default();
-    for rec in records {
-        for &(col, amount) in &rec.amounts {
-            let column = &grid.columns[col];
-            let Some((name, level)) = three_public_item(column) else {
-                continue;
-            };
-            if amount.is_zero() {
-                continue;
-            }
-            let measure = measure(column, ctx);
-            let row = Row { dimension: Dimension::ThreePublic, level: Some(level), code: None, name };
-            let target = Target { fund_scope: FundScope::Fiscal, split: Split::Total, measure };
-            push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);
-        }
-    }
-    out
-}
-
-/// The item a 三公 column holds and its level: 合计 0; 因公出国(境)费, 公务用车购置及运行
-/// (维护)费 (its 小计) and 公务接待费 1; 公务用车购置费 and 运行(维护)费 2. Columns outside the
-/// 三公 (机关运行经费) give `None`.
-fn three_public_item(column: &Column) -> Option<(String, u8)> {
-    let items: Vec<&String> = column
-        .path
-        .iter()
-        .filter(|p| !(p.contains("预算") || p.contains("决算") || p.starts_with(|c: char| c.is_ascii_digit())))
-        .collect();
-    let leaf = items.last()?;
-    if column.says("机关运行") {
-        return None;
-    }
-    if leaf.as_str() == "合计" {
-        return Some(("合计".to_string(), 0));
-    }
-    if leaf.as_str() == "小计" {
-        return items.iter().rev().nth(1).map(|p| (p.to_string(), 1));
-    }
-    let under_vehicle = items.len() >= 2 && items[items.len() - 2].contains("公务用车");
-    Some((leaf.to_string(), if under_vehicle { 2 } else { 1 }))
 }

@@ -7,9 +7,12 @@
 //! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures.
 //! Codes missing from a row are left for `codes` to resolve.
 
+pub mod flattened;
 pub mod grid;
 pub mod meaning;
 pub mod records;
+pub mod split_value;
+pub mod three_public;
 
 pub use meaning::Context;
 

@@ -54,7 +54,10 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                 match grid.columns[c].role {
                     Role::LineNo => {}
                     Role::Code | Role::Name => {
-                        if is_code(cell) {
+                        if grid.columns[c].role == Role::Code && is_level_label(cell) {
+                            // The 类/款/项 caption of the code column, that OCR moved into
+                            // the first body row (`类款项 | 合计`): header text, not a name.
+                        } else if is_code(cell) {
                             push_code(&mut rec.code, cell);
                         } else if let (true, Some(a)) = (is_value(cell), Amount::parse(cell)) {
                             strays.push((g, a));
@@ -83,6 +86,12 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
         out.extend(row_records.into_iter().filter(|r| !r.is_empty()));
     }
     (out, diagnostics)
+}
+
+/// A cell that holds only the 类/款/项 captions of a code column.
+fn is_level_label(cell: &str) -> bool {
+    cell.chars().any(|c| !c.is_whitespace())
+        && cell.chars().all(|c| c.is_whitespace() || matches!(c, '类' | '款' | '项'))
 }
 
 /// A 2-digit 款 or 项 part that continues a code printed in separate columns.
