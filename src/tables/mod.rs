@@ -11,6 +11,8 @@ pub mod flattened;
 pub mod grid;
 pub mod meaning;
 pub mod records;
+#[cfg(test)]
+mod regress;
 pub mod split_value;
 pub mod three_public;
 
