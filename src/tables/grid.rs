@@ -323,6 +323,54 @@ mod tests {
         (lines.clone(), cols, groups, body)
     }
 
+    fn section(name: &str) -> Shape {
+        grid_of(&crate::tables::ocr_fixture("headers.txt", Some(name)))
+    }
+
+    #[test]
+    fn a_group_label_split_over_a_subtotal_is_joined_over_its_columns() {
+        let (_, cols, _, _) = section("split-over-subtotal");
+        let paths: Vec<&str> = cols.iter().map(|c| c.1.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "合计",
+                "因公出国(境)费",
+                "公务用车购置及运行费/小计",
+                "公务用车购置及运行费/公务用车购置费",
+                "公务用车购置及运行费/公务用车运行费",
+                "公务接待费"
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_wrapped_down_a_column_are_not_joined_across() {
+        let (_, cols, _, _) = section("wrapped-not-split");
+        assert_eq!(cols[2].1, "本年收入/合计");
+        assert_eq!(cols[3].1, "财政拨款/收入");
+        assert_eq!(cols[4].1, "上级补/助收入");
+    }
+
+    #[test]
+    fn noise_headers_still_give_the_column_roles() {
+        let roles = |name: &str| section(name).1.iter().map(|c| (c.0, c.2)).collect::<Vec<_>>();
+        assert_eq!(
+            roles("noise-over-names"),
+            [(Role::Name, None), (Role::Amount, Some(1)), (Role::Amount, Some(2)), (Role::Amount, Some(3))]
+        );
+        assert_eq!(
+            roles("noise-over-codes"),
+            [
+                (Role::Code, None),
+                (Role::Name, None),
+                (Role::Amount, Some(1)),
+                (Role::Amount, Some(2)),
+                (Role::Amount, Some(3))
+            ]
+        );
+    }
+
     #[test]
     fn rows_are_tab_or_pipe_separated() {
         assert_eq!(split_row("a\t\tb").unwrap(), ["a", "", "b"]);

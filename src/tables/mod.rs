@@ -34,3 +34,23 @@ pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
     );
     parsed
 }
+
+/// A fixture of tests/fixtures/ocr/, or one of its sections (the lines after `## name`, up
+/// to the next `##`), comment lines (`# …`) left out.
+#[cfg(test)]
+pub(crate) fn ocr_fixture(file: &str, section: Option<&str>) -> String {
+    let path = format!("{}/tests/fixtures/ocr/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = String::new();
+    let mut inside = section.is_none();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            inside = section == Some(name.trim());
+        } else if inside && !line.starts_with("# ") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(!out.is_empty(), "{path}: no section {section:?}");
+    out
+}

@@ -43,6 +43,7 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
     for row in &grid.body {
         let mut row_records: Vec<Record> = Vec::with_capacity(grid.groups.len());
         let mut strays: Vec<(usize, Amount)> = Vec::new();
+        let mut row_notes: Vec<Diagnostic> = Vec::new();
         for (g, group) in grid.groups.iter().enumerate() {
             let mut rec = Record { group: g, line: row.line, code: None, name: None, amounts: Vec::new() };
             let mut name_parts: Vec<&str> = Vec::new();
@@ -72,7 +73,7 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                         None if has_letters(cell) && rec.name.is_none() && name_parts.is_empty() => {
                             name_parts.push(cell)
                         }
-                        None => diagnostics
+                        None => row_notes
                             .push(Diagnostic::new(row.line.no, format!("unreadable amount {cell:?}: left out"))),
                     },
                 }
@@ -82,6 +83,15 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
             }
             row_records.push(rec);
         }
+        let figures = strays.len() + row_records.iter().map(|r| r.amounts.len()).sum::<usize>();
+        if figures == 0 && !row_notes.is_empty() {
+            // Text in the amount columns and not one figure: a header repeated by OCR, or noise.
+            row_notes = vec![Diagnostic::new(
+                row.line.no,
+                "text but no figure in the amount columns (noise or a repeated header): no rows",
+            )];
+        }
+        diagnostics.extend(row_notes);
         place_strays(grid, &mut row_records, strays, row.line, &mut diagnostics);
         out.extend(row_records.into_iter().filter(|r| !r.is_empty()));
     }
@@ -168,6 +178,13 @@ mod tests {
         assert_eq!(totals.len(), 2);
         assert_eq!(totals[1].2.as_deref(), Some("公用经费合计"));
         assert_eq!(totals[1].3, vec![(5, "30.92".to_string())]);
+    }
+
+    #[test]
+    fn the_level_caption_in_a_code_cell_is_not_a_name() {
+        let got = recs(&crate::tables::ocr_fixture("level-caption.txt", None));
+        let names: Vec<(Option<&str>, Option<&str>)> = got.iter().map(|r| (r.1.as_deref(), r.2.as_deref())).collect();
+        assert_eq!(names, [(None, Some("合计")), (Some("201"), Some("一般公共服务支出")), (None, Some("合计"))]);
     }
 
     #[test]

@@ -139,6 +139,9 @@ fn i4_no_code_column() {
     assert!(p.on(251).iter().any(|f| f.split == Split::Project && f.amount.is_zero()), "project 0.00 is a figure");
     assert_eq!(summary(&p.on(236)).len(), 3, "合计 total, basic, project");
     assert!(p.on(257).is_empty(), "the garbage line gives no rows");
+    let noted: Vec<&Diagnostic> = p.notes.iter().filter(|n| n.line == p.at(257)).collect();
+    assert_eq!(noted.len(), 1, "{noted:?}");
+    assert!(noted[0].message.contains("no figure"), "{noted:?}");
 }
 
 /// Source t02 lines 113–117: header lines of OCR noise above the 栏次 row.

@@ -226,6 +226,34 @@ fn identities(columns: &[ItemColumn], halves: &[std::ops::Range<usize>]) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize;
+    use crate::tables::{grid, ocr_fixture, records};
+    use crate::vocab::Unit;
+
+    fn read(section: &str) -> Parsed {
+        let lines = normalize::lines(&ocr_fixture("three-public-halves.txt", Some(section)));
+        let g = grid::grid(&lines).expect("a grid");
+        let (recs, _) = records::records(&g);
+        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+        facts(&g, &recs, &ctx)
+    }
+
+    fn measures(p: &Parsed) -> Vec<(String, Measure, String)> {
+        p.facts.iter().map(|f| (f.name.clone(), f.measure, f.amount.to_string())).collect()
+    }
+
+    #[test]
+    fn halves_read_budget_then_final_when_the_labels_do_not_tell() {
+        for section in ["budget-label-lost", "both-labels"] {
+            let p = read(section);
+            let got = measures(&p);
+            assert_eq!(got[0], ("合计".to_string(), Measure::FullYearBudget, "2.00".to_string()), "{section}");
+            assert_eq!(got[4], ("合计".to_string(), Measure::Final, "1.90".to_string()), "{section}");
+            assert_eq!(got[1].0, "公务用车购置及运行费", "{section}: the 小计 is named after its group");
+            let noted = p.diagnostics.iter().any(|d| d.message.contains("standard order"));
+            assert_eq!(noted, section == "budget-label-lost", "{section}: {:?}", p.diagnostics);
+        }
+    }
 
     #[test]
     fn labels_with_stray_characters_read_as_the_standard_name() {
