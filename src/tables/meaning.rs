@@ -14,6 +14,7 @@ use crate::vocab::{CodeSource, Dimension, FundScope, Measure, Phase, Split, Stat
 
 use super::grid::{Column, Grid, Role};
 use super::records::Record;
+use super::split_value::{self, Identity};
 
 /// What the document tells a table parser.
 #[derive(Debug, Clone, Copy)]
@@ -64,8 +65,17 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     }
     let mut out = Parsed::default();
     let sides = sides(statement, grid);
+    let identities: Vec<Vec<Identity>> =
+        grid.groups.iter().map(|g| expenditure_identities(statement, grid, g, ctx)).collect();
     for rec in records {
         let side = sides.get(rec.group).copied().flatten();
+        let mut amounts = rec.amounts.clone();
+        if let Some(ids) = identities.get(rec.group) {
+            let notes = split_value::repair(&mut amounts, ids, rec.line.no);
+            out.diagnostics
+                .extend(notes.into_iter().map(|d| Diagnostic { message: format!("{statement}: {}", d.message), ..d }));
+        }
+        let rec = &Record { amounts, ..rec.clone() };
         let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
         for &(col, amount) in &rec.amounts {
             let Some(target) = column_target(statement, side, &grid.columns[col], ctx) else { continue };
@@ -77,6 +87,27 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     }
     dedupe_totals(&mut out.facts);
     out
+}
+
+/// The identity every row of an expenditure table prints (`1栏 = 2+3+…栏`): its total column
+/// is the sum of its basic, project and other split columns. None for other statements.
+fn expenditure_identities(
+    statement: Statement,
+    grid: &Grid,
+    group: &super::grid::Group,
+    ctx: &Context,
+) -> Vec<Identity> {
+    if !matches!(statement, Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08) {
+        return Vec::new();
+    }
+    let split_of = |c: usize| column_target(statement, None, &grid.columns[c], ctx).map(|t| (c, t.split));
+    let splits: Vec<(usize, Split)> = group.columns.clone().filter_map(split_of).collect();
+    let total = splits.iter().find(|(_, s)| *s == Split::Total).map(|(c, _)| *c);
+    let parts: Vec<usize> = splits.iter().filter(|(_, s)| *s != Split::Total).map(|(c, _)| *c).collect();
+    match total {
+        Some(total) if !parts.is_empty() => vec![Identity { total, parts }],
+        _ => Vec::new(),
+    }
 }
 
 /// What a row is: dimension, level, code and name.
@@ -302,4 +333,38 @@ fn dedupe_totals(facts: &mut Vec<Fact>) {
         }
         !duplicate
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize;
+    use crate::segment;
+    use crate::tables::{Context, ocr_fixture, parse};
+    use crate::vocab::{Phase, Split, Unit};
+
+    #[test]
+    fn a_split_value_is_joined_when_total_equals_basic_plus_project() {
+        let lines = normalize::lines(&ocr_fixture("split-value-expenditure.txt", None));
+        let seg = segment::segment(&lines);
+        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+        let parsed = parse(&seg.tables[0], &ctx);
+        let got: Vec<(String, Split, String)> = parsed
+            .facts
+            .iter()
+            .map(|f| (f.code.as_ref().map(|c| c.to_string()).unwrap_or_default(), f.split, f.amount.to_string()))
+            .collect();
+        let want = [
+            ("201", Split::Total, "3.05"),
+            ("201", Split::Project, "3.05"),
+            ("20103", Split::Project, "3.00"),
+            ("2010350", Split::Total, "1.00"),
+            ("2010350", Split::Basic, "1.00"),
+        ];
+        let want: Vec<(String, Split, String)> =
+            want.iter().map(|(c, s, a)| (c.to_string(), *s, a.to_string())).collect();
+        assert_eq!(got, want);
+        let notes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("read as 3.05")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("`4.1` | `2`") && n.contains("left out")), "{notes:?}");
+    }
 }

@@ -28,14 +28,15 @@ impl Identity {
         self.total == col || self.parts.contains(&col)
     }
 
-    /// True when the identity holds within the rounding of its printed parts.
-    fn holds(&self, amounts: &[(usize, Amount)]) -> bool {
+    /// True when the identity holds within the rounding of its parts, one unit of the row's
+    /// usual last place each (a short fragment's own last place would excuse anything).
+    fn holds(&self, amounts: &[(usize, Amount)], scale: u32) -> bool {
         let at = |col: usize| amounts.iter().find(|(c, _)| *c == col).map(|(_, a)| *a);
         let parts: Vec<Amount> = self.parts.iter().filter_map(|&c| at(c)).collect();
         let Some(total) = at(self.total) else { return parts.iter().all(|a| a.is_zero()) };
         let sum: Decimal = parts.iter().map(|a| a.value()).sum();
-        let tolerance: Decimal = parts.iter().map(|a| Decimal::new(1, a.value().scale())).sum();
-        (total.value() - sum).abs() <= tolerance.max(Decimal::new(1, total.value().scale()))
+        let tolerance = Decimal::new(1, scale) * Decimal::from(parts.len());
+        (total.value() - sum).abs() <= tolerance
     }
 }
 
@@ -51,8 +52,8 @@ pub fn repair(amounts: &mut Vec<(usize, Amount)>, identities: &[Identity], line:
         fixed[i].1 = joined;
         fixed.remove(j);
         let relevant: Vec<&Identity> = identities.iter().filter(|id| id.mentions(lc) || id.mentions(rc)).collect();
-        let printed_ok = relevant.iter().all(|id| id.holds(amounts));
-        let fixed_ok = !relevant.is_empty() && relevant.iter().all(|id| id.holds(&fixed));
+        let printed_ok = relevant.iter().all(|id| id.holds(amounts, scale));
+        let fixed_ok = !relevant.is_empty() && relevant.iter().all(|id| id.holds(&fixed, scale));
         if printed_ok {
             break; // The row adds up as printed: these are two values.
         }
