@@ -174,3 +174,39 @@ fn i4_blank_line_short_rows() {
     assert_eq!(scopes(220), [pair("总计", "fiscal"), pair("总计", "gpb")]);
     assert_eq!(scopes(206), [pair("住房保障支出", "fiscal"), pair("住房保障支出", "gpb")]);
 }
+
+/// Parsers are total: every fixture, damaged further at random (characters dropped,
+/// doubled or replaced by tabs, spaces, digits and separators), parses without a panic.
+#[test]
+fn damaged_fixtures_never_panic() {
+    let mut state: u64 = 0x0c2_5eed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let dir = format!("{}/tests/fixtures/regress", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("regress dir").flatten().map(|e| e.path()).collect();
+    files.sort();
+    const NOISE: &[char] = &['\t', ' ', '7', '0', '.', ',', '合', '计', '小', '类', '\n', '注', '。'];
+    for path in files.iter().filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("4-"))) {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let chars: Vec<char> = text.chars().collect();
+        for _ in 0..40 {
+            let mut damaged = String::with_capacity(text.len());
+            for &c in &chars {
+                match next() % 40 {
+                    0 => {}
+                    1 => damaged.extend([c, c]),
+                    2 => damaged.push(NOISE[(next() % NOISE.len() as u64) as usize]),
+                    _ => damaged.push(c),
+                }
+            }
+            let lines = normalize::lines(&damaged);
+            for table in &segment::segment(&lines).tables {
+                let _ = parse(table, &CONTEXT);
+            }
+        }
+    }
+}

@@ -47,7 +47,7 @@ pub fn repair(amounts: &mut Vec<(usize, Amount)>, identities: &[Identity], line:
     while let Some((i, j)) = suspect(amounts, scale) {
         let (left, right) = (amounts[i], amounts[j]);
         let (lc, rc) = (left.0, right.0);
-        let joined = join(left.1, right.1, scale);
+        let Some(joined) = join(left.1, right.1, scale) else { break };
         let mut fixed = amounts.clone();
         fixed[i].1 = joined;
         fixed.remove(j);
@@ -113,12 +113,12 @@ fn digits(value: Decimal) -> u32 {
     if n == 0 { 1 } else { n.ilog10() + 1 }
 }
 
-/// `7.4` and `8` at two decimals: 7.48.
-fn join(left: Amount, right: Amount, scale: u32) -> Amount {
+/// `7.4` and `8` at two decimals: 7.48 (`None` past what a decimal holds).
+fn join(left: Amount, right: Amount, scale: u32) -> Option<Amount> {
     let l = left.value();
-    let shift = 10i128.pow(scale - l.scale());
-    let mantissa = l.mantissa() * shift + right.value().mantissa();
-    Amount::from_decimal(Decimal::from_i128_with_scale(mantissa, scale))
+    let shift = 10i128.checked_pow(scale.checked_sub(l.scale())?)?;
+    let mantissa = l.mantissa().checked_mul(shift)?.checked_add(right.value().mantissa())?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok().map(Amount::from_decimal)
 }
 
 #[cfg(test)]
