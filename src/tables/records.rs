@@ -38,9 +38,22 @@ fn has_letters(text: &str) -> bool {
 
 /// Reads every body row of a grid.
 pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
-    let mut out = Vec::new();
+    let mut out: Vec<Record<'a>> = Vec::new();
     let mut diagnostics = Vec::new();
+    // Records of the previous body row (indexes into `out`), and a wrapped name fragment
+    // waiting for the row below.
+    let mut previous: Vec<usize> = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
     for row in &grid.body {
+        if let Some((g, fragment)) = wrapped_fragment(grid, row) {
+            let target = previous.iter().copied().find(|&i| out[i].group == g && continues(&out[i]));
+            match target {
+                Some(i) => out[i].name = out[i].name.take().map(|n| clean_name(&(n + &fragment))),
+                None => pending = Some((g, fragment)),
+            }
+            previous.clear();
+            continue;
+        }
         let mut row_records: Vec<Record> = Vec::with_capacity(grid.groups.len());
         let mut strays: Vec<(usize, Amount)> = Vec::new();
         let mut row_notes: Vec<Diagnostic> = Vec::new();
@@ -93,9 +106,44 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
         }
         diagnostics.extend(row_notes);
         place_strays(grid, &mut row_records, strays, row.line, &mut diagnostics);
-        out.extend(row_records.into_iter().filter(|r| !r.is_empty()));
+        if let Some((g, fragment)) = pending.take()
+            && let Some(rec) = row_records.iter_mut().find(|r| r.group == g && continues(r))
+        {
+            rec.name = rec.name.take().map(|n| clean_name(&(fragment + &n)));
+        }
+        previous.clear();
+        for rec in row_records.into_iter().filter(|r| !r.is_empty()) {
+            previous.push(out.len());
+            out.push(rec);
+        }
     }
     (out, diagnostics)
+}
+
+/// The longest piece of a name that a wrapped line holds on its own.
+const MAX_FRAGMENT_CHARS: usize = 12;
+
+/// A line that holds nothing but a piece of a name, in the name column: the rest of a name
+/// that did not fit its cell and wrapped onto a line of its own (`其他政府办公厅（室）及相关机构事`
+/// / `务支出`). Not a fragment: a line with a code, a figure or a row number, a new item (an
+/// ordinal `二、`), a total, or a caption (`其中：`). Gives its group and text.
+fn wrapped_fragment(grid: &Grid, row: &super::grid::Row) -> Option<(usize, String)> {
+    let mut filled = row.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty());
+    let (col, cell) = filled.next()?;
+    if filled.next().is_some() || grid.columns.get(col)?.role != Role::Name {
+        return None;
+    }
+    let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let name = clean_name(cell);
+    let caption = ["其中", "合计", "总计", "小计"].iter().any(|w| name.contains(w)) || squeezed.ends_with([':', '：']);
+    let plain = name == squeezed && has_letters(&name) && !is_code(cell) && !is_value(cell);
+    let group = grid.groups.iter().position(|g| g.columns.contains(&col))?;
+    (plain && !caption && name.chars().count() <= MAX_FRAGMENT_CHARS).then_some((group, name))
+}
+
+/// A record that a wrapped name can belong to: a named row with a code or figures.
+fn continues(rec: &Record) -> bool {
+    rec.name.is_some() && (rec.code.is_some() || !rec.amounts.is_empty())
 }
 
 /// A cell that holds only the 类/款/项 captions of a code column.
@@ -185,6 +233,26 @@ mod tests {
         let got = recs(&crate::tables::ocr_fixture("level-caption.txt", None));
         let names: Vec<(Option<&str>, Option<&str>)> = got.iter().map(|r| (r.1.as_deref(), r.2.as_deref())).collect();
         assert_eq!(names, [(None, Some("合计")), (Some("201"), Some("一般公共服务支出")), (None, Some("合计"))]);
+    }
+
+    #[test]
+    fn a_name_wrapped_onto_its_own_line_joins_its_row() {
+        let names = |section: &str| -> Vec<(Option<String>, Option<String>)> {
+            recs(&crate::tables::ocr_fixture("wrapped-names.txt", Some(section)))
+                .into_iter()
+                .map(|r| (r.1, r.2))
+                .collect()
+        };
+        let pair = |c: Option<&str>, n: &str| (c.map(str::to_string), Some(n.to_string()));
+        assert_eq!(
+            names("continues-the-row-above"),
+            [pair(Some("2010399"), "其他政府办公厅（室）及相关机构事务支出"), pair(Some("2010350"), "事业运行")]
+        );
+        assert_eq!(names("opens-the-row-below"), [pair(Some("2080505"), "机关事业单位基本养老保险缴费支出")]);
+        assert_eq!(
+            names("not-fragments"),
+            [pair(Some("201"), "一般公共服务支出"), pair(None, "其中"), pair(None, "外交支出"), pair(None, "合计")]
+        );
     }
 
     #[test]
