@@ -38,6 +38,22 @@ pub enum Command {
     /// complete, so readers and interrupted runs never see a half-written dataset.
     #[command(after_help = EXIT_STATUS)]
     Run(RunArgs),
+    /// Show what was read from one report: statement by statement, with failing checks.
+    ///
+    /// Parses FILE exactly as `run` would and prints its metadata, every fact of every
+    /// statement in line order, the arithmetic checks that did not pass, and the notes on what
+    /// was left out. Nothing is written.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The report (.txt, .md or page-array .json).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// List the checks that pass, too.
+    #[arg(long)]
+    pub all_checks: bool,
 }
 
 #[derive(Debug, Args)]
@@ -79,14 +95,22 @@ impl RunArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("cnbudget").chain(args.iter().copied()))
     }
 
+    fn run_args(args: &[&str]) -> RunArgs {
+        match parse(args).unwrap().command {
+            Command::Run(a) => a,
+            other => panic!("not a run: {other:?}"),
+        }
+    }
+
     #[test]
     fn run_defaults() {
-        let Command::Run(a) = parse(&["run"]).unwrap().command;
+        let a = run_args(&["run"]);
         assert_eq!(a.input, PathBuf::from("data/corpus"));
         assert_eq!(a.output, PathBuf::from("output"));
         assert_eq!(a.jobs, None);
@@ -97,13 +121,22 @@ mod tests {
     fn jobs_must_be_positive() {
         assert!(parse(&["run", "--jobs", "0"]).is_err());
         assert!(parse(&["run", "--jobs", "x"]).is_err());
-        let Command::Run(a) = parse(&["run", "-j", "4", "--strict"]).unwrap().command;
+        let a = run_args(&["run", "-j", "4", "--strict"]);
         assert_eq!((a.jobs, a.strict), (Some(4), true));
     }
 
     #[test]
+    fn inspect_takes_one_file() {
+        match parse(&["inspect", "r.txt", "--all-checks"]).unwrap().command {
+            Command::Inspect(a) => assert!(a.file == Path::new("r.txt") && a.all_checks),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse(&["inspect"]).is_err());
+    }
+
+    #[test]
     fn config_resolves_paths_and_jobs() {
-        let Command::Run(a) = parse(&["run", "-i", "in", "-j", "2"]).unwrap().command;
+        let a = run_args(&["run", "-i", "in", "-j", "2"]);
         let c = a.into_config(true).unwrap();
         assert!(c.input.is_absolute() && c.input.ends_with("in"));
         assert_eq!(c.jobs, 2);

@@ -1,37 +1,40 @@
 //! Facts to the curated datasets: one chosen value per key.
 //!
-//! Takes one document's facts; gives the rows of `functional_expenditure` (the functional
-//! and expenditure-total facts), each with `is_primary` set on exactly one row per (fund
-//! scope, code — or level and name when there is no code —, split, measure). Tables beat the
-//! narrative; among tables the statement that owns the fund scope beats a restatement (t03 for
-//! all funds, t05 for the general public budget, t04 for appropriations); a printed code beats
-//! a resolved one; then the earliest line. Does not change any fact.
+//! Takes one document's facts; gives the rows of `functional_expenditure`,
+//! `economic_expenditure`, `revenue` and `three_public`, each with `is_primary` set on exactly
+//! one row per key (the dataset's classification, fund scope, split and measure). Tables beat
+//! the narrative; among tables the statement that owns the figure beats a restatement (t03
+//! for all funds, t05 for the general public budget, t04 for appropriations, t06 for economic
+//! items, t01 for revenue, t09 for 三公); a printed code beats a resolved one; then the
+//! earliest line. Does not change any fact.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use crate::model::Fact;
-use crate::vocab::{CodeSource, Dimension, FundScope, Statement};
+use crate::vocab::{
+    CodeSource, Dimension, EconomicCategory, FundScope, RevenueSource, Split, Statement, ThreePublicItem,
+};
 
-/// A `functional_expenditure` row: a fact and whether it is the key's chosen value.
+/// A curated row: a fact and whether it is its key's chosen value.
 #[derive(Debug, Clone, Copy)]
 pub struct Curated<'a> {
     pub fact: &'a Fact,
     pub is_primary: bool,
 }
 
-/// The functional rows of one document, in fact order.
-pub fn functional(facts: &[Fact]) -> Vec<Curated<'_>> {
-    let rows: Vec<&Fact> = facts.iter().filter(|f| is_functional(f)).collect();
-    let mut best: HashMap<Key, (Rank, usize)> = HashMap::new();
+/// Marks the best-ranked row of each key primary; keeps the rows' order.
+fn choose<'a, K: Hash + Eq>(rows: Vec<&'a Fact>, key: impl Fn(&Fact) -> K) -> Vec<Curated<'a>> {
+    let mut best: HashMap<K, (Rank, usize)> = HashMap::new();
     for (i, f) in rows.iter().enumerate() {
-        let rank = rank(f);
+        let r = rank(f);
         best.entry(key(f))
             .and_modify(|b| {
-                if rank < b.0 {
-                    *b = (rank, i)
+                if r < b.0 {
+                    *b = (r, i)
                 }
             })
-            .or_insert((rank, i));
+            .or_insert((r, i));
     }
     rows.iter()
         .enumerate()
@@ -39,58 +42,20 @@ pub fn functional(facts: &[Fact]) -> Vec<Curated<'_>> {
         .collect()
 }
 
-/// Function rows of the expenditure statements and the narrative, and their total rows.
-fn is_functional(f: &Fact) -> bool {
-    let statement_ok = matches!(
-        f.statement,
-        Statement::T03 | Statement::T04 | Statement::T05 | Statement::T07 | Statement::T08 | Statement::Narrative
-    );
-    let row_ok = match f.dimension {
-        Dimension::Function => true,
-        Dimension::Total => match f.statement {
-            Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08 => true,
-            // A t04's revenue-side totals and the narrative's 收入/收支 totals are not spending.
-            _ => f.name.contains('支') && !f.name.contains('收'),
-        },
-        _ => false,
-    };
-    statement_ok && row_ok
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Key {
-    fund_scope: FundScope,
-    code: Option<String>,
-    level: Option<u8>,
-    /// Only for rows with neither code nor total level: they are told apart by name.
-    name: Option<String>,
-    split: crate::vocab::Split,
-    measure: crate::vocab::Measure,
-}
-
-fn key(f: &Fact) -> Key {
-    let uncoded_item = f.code.is_none() && f.level != Some(0);
-    Key {
-        fund_scope: f.fund_scope,
-        code: f.code.as_ref().map(|c| c.as_str().to_string()),
-        level: if f.code.is_none() { f.level } else { None },
-        name: uncoded_item.then(|| f.name.clone()),
-        split: f.split,
-        measure: f.measure,
-    }
-}
-
-/// Lower is better.
+/// Lower is better: (narrative?, not the owner?, code source, line).
 type Rank = (u8, u8, u8, u32);
 
 fn rank(f: &Fact) -> Rank {
     let narrative = u8::from(f.statement == Statement::Narrative);
-    let owner = match (f.fund_scope, f.statement) {
-        (FundScope::All, Statement::T03)
-        | (FundScope::Gpb, Statement::T05)
-        | (FundScope::Fiscal, Statement::T04)
-        | (FundScope::GovFund, Statement::T07)
-        | (FundScope::SoeCapital, Statement::T08) => 0,
+    let owner = match (f.dimension, f.fund_scope, f.statement) {
+        (Dimension::Economic, _, Statement::T06)
+        | (Dimension::ThreePublic, _, Statement::T09)
+        | (Dimension::Revenue, FundScope::All, Statement::T01)
+        | (_, FundScope::All, Statement::T03)
+        | (_, FundScope::Gpb, Statement::T05)
+        | (_, FundScope::Fiscal, Statement::T04)
+        | (_, FundScope::GovFund, Statement::T07)
+        | (_, FundScope::SoeCapital, Statement::T08) => 0,
         _ => 1,
     };
     let code = match f.code_source {
@@ -103,12 +68,129 @@ fn rank(f: &Fact) -> Rank {
     (narrative, owner, code, f.line)
 }
 
+/// A spending total: a table's 合计 row, or a narrative/t04 total named for expenditure.
+fn is_spending_total(f: &Fact) -> bool {
+    f.dimension == Dimension::Total
+        && match f.statement {
+            Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08 => true,
+            _ => f.name.contains('支') && !f.name.contains('收'),
+        }
+}
+
+/// The functional rows of the expenditure statements and the narrative, with their totals.
+pub fn functional(facts: &[Fact]) -> Vec<Curated<'_>> {
+    let rows = facts
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.statement,
+                Statement::T03
+                    | Statement::T04
+                    | Statement::T05
+                    | Statement::T07
+                    | Statement::T08
+                    | Statement::Narrative
+            ) && (f.dimension == Dimension::Function || is_spending_total(f))
+        })
+        .collect();
+    choose(rows, |f| {
+        let uncoded_item = f.code.is_none() && f.level != Some(0);
+        (
+            f.fund_scope,
+            f.code.clone(),
+            if f.code.is_none() { f.level } else { None },
+            uncoded_item.then(|| f.name.clone()),
+            f.split,
+            f.measure,
+        )
+    })
+}
+
+/// The economic category of an economic row.
+pub fn category(f: &Fact) -> EconomicCategory {
+    match (f.level, f.code.as_ref().map(|c| &c.as_str()[..3])) {
+        (Some(0), _) => EconomicCategory::Subtotal,
+        (_, Some("301" | "303")) => EconomicCategory::Personnel,
+        (_, Some("309" | "310")) => EconomicCategory::Capital,
+        _ if f.name.contains("人员经费") => EconomicCategory::Subtotal,
+        _ => EconomicCategory::Public,
+    }
+}
+
+/// The economic rows (t06 and the narrative's 人员经费 / 公用经费 / items).
+pub fn economic(facts: &[Fact]) -> Vec<Curated<'_>> {
+    let rows = facts.iter().filter(|f| f.dimension == Dimension::Economic).collect();
+    choose(rows, |f| {
+        // Subtotals are told apart by what they total, whatever their exact wording.
+        let subtotal = (f.level == Some(0)).then(|| {
+            if f.name.contains("人员经费") {
+                "personnel"
+            } else if f.name.contains("公用经费") {
+                "public"
+            } else {
+                "total"
+            }
+        });
+        let name = (f.code.is_none() && subtotal.is_none()).then(|| f.name.clone());
+        (f.fund_scope, f.code.clone(), subtotal, name, f.split, f.measure)
+    })
+}
+
+/// The revenue source of a revenue row: its name on t01/t04/narrative rows; the column on a
+/// t02 function row; `total` for a revenue total.
+pub fn revenue_source(f: &Fact) -> Option<RevenueSource> {
+    match f.dimension {
+        Dimension::Revenue => RevenueSource::from_printed(&f.name),
+        Dimension::Function if f.statement == Statement::T02 => match f.split {
+            Split::Fiscal => Some(RevenueSource::Fiscal),
+            _ => Some(RevenueSource::Total),
+        },
+        Dimension::Total => Some(RevenueSource::Total),
+        _ => None,
+    }
+}
+
+fn is_revenue(f: &Fact) -> bool {
+    match f.dimension {
+        Dimension::Revenue => true,
+        Dimension::Function => f.statement == Statement::T02,
+        Dimension::Total => match f.statement {
+            Statement::T02 => true,
+            Statement::T01 | Statement::T04 | Statement::Narrative => f.name.contains("收入") && !f.name.contains('支'),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The revenue rows: sources (t01, t04, narrative), t02 by function, and revenue totals.
+pub fn revenue(facts: &[Fact]) -> Vec<Curated<'_>> {
+    let rows = facts.iter().filter(|f| is_revenue(f) && revenue_source(f).is_some()).collect();
+    choose(rows, |f| {
+        let source = revenue_source(f);
+        // A t02 total row and a summary's 本年收入合计 are the same figure.
+        let split = if f.dimension == Dimension::Total { Split::Total } else { f.split };
+        let name = (source.is_none()).then(|| f.name.clone());
+        (f.fund_scope, source, f.code.clone(), split, f.measure, name)
+    })
+}
+
+/// The 三公 rows (t09 and the narrative).
+pub fn three_public(facts: &[Fact]) -> Vec<Curated<'_>> {
+    let rows = facts.iter().filter(|f| f.dimension == Dimension::ThreePublic).collect();
+    choose(rows, |f| {
+        let item = ThreePublicItem::from_printed(&f.name);
+        let name = item.is_none().then(|| f.name.clone());
+        (f.fund_scope, item, name, f.measure)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::amount::Amount;
     use crate::model::Code;
-    use crate::vocab::{Measure, Split, Unit};
+    use crate::vocab::{Measure, Unit};
 
     fn fact(statement: Statement, scope: FundScope, code: Option<&str>, name: &str, line: u32) -> Fact {
         Fact {
@@ -129,6 +211,10 @@ mod tests {
         }
     }
 
+    fn primary(rows: &[Curated]) -> Vec<(u32, bool)> {
+        rows.iter().map(|c| (c.fact.line, c.is_primary)).collect()
+    }
+
     #[test]
     fn tables_beat_the_narrative_and_the_owner_beats_a_restatement() {
         let facts = vec![
@@ -137,8 +223,7 @@ mod tests {
             fact(Statement::Narrative, FundScope::Gpb, Some("201"), "一般公共服务支出", 30),
             fact(Statement::T03, FundScope::All, Some("201"), "一般公共服务支出", 5),
         ];
-        let primary: Vec<(u32, bool)> = functional(&facts).iter().map(|c| (c.fact.line, c.is_primary)).collect();
-        assert_eq!(primary, [(10, false), (20, true), (30, false), (5, true)]);
+        assert_eq!(primary(&functional(&facts)), [(10, false), (20, true), (30, false), (5, true)]);
     }
 
     #[test]
@@ -148,7 +233,31 @@ mod tests {
             fact(Statement::Narrative, FundScope::All, None, "支出合计", 50),
             fact(Statement::Narrative, FundScope::All, None, "收入合计", 40),
         ];
-        let primary: Vec<(u32, bool)> = functional(&facts).iter().map(|c| (c.fact.line, c.is_primary)).collect();
-        assert_eq!(primary, [(5, true), (50, false)], "收入合计 is not spending");
+        assert_eq!(primary(&functional(&facts)), [(5, true), (50, false)], "收入合计 is not spending");
+    }
+
+    #[test]
+    fn economic_subtotals_match_by_what_they_total() {
+        let mut a = fact(Statement::T06, FundScope::Gpb, None, "人员经费合计", 340);
+        let mut b = fact(Statement::Narrative, FundScope::Gpb, None, "人员经费", 490);
+        for f in [&mut a, &mut b] {
+            f.dimension = Dimension::Economic;
+        }
+        let facts = vec![a, b];
+        let rows = economic(&facts);
+        assert_eq!(primary(&rows), [(340, true), (490, false)]);
+        assert_eq!(category(rows[0].fact), EconomicCategory::Subtotal);
+    }
+
+    #[test]
+    fn three_public_items_are_keyed_by_item() {
+        let mut facts = vec![
+            fact(Statement::T09, FundScope::Fiscal, None, "公务用车运行维护费", 394),
+            fact(Statement::Narrative, FundScope::Fiscal, None, "公务用车运行费", 518),
+        ];
+        for f in &mut facts {
+            f.dimension = Dimension::ThreePublic;
+        }
+        assert_eq!(primary(&three_public(&facts)), [(394, true), (518, false)]);
     }
 }

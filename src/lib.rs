@@ -34,10 +34,12 @@ pub mod curate;
 pub mod decode;
 pub mod discover;
 pub mod error;
+pub mod inspect;
 pub mod metadata;
 pub mod model;
 pub mod narrative;
 pub mod normalize;
+pub mod reconcile;
 pub mod segment;
 pub mod sink;
 pub mod tables;
@@ -48,7 +50,7 @@ mod pipeline;
 pub use amount::Amount;
 pub use error::{DocError, Error, Result};
 pub use model::{Code, Document, Fact};
-pub use pipeline::{Config, RunSummary, parse_document, run};
+pub use pipeline::{Config, RunSummary, parse_document, parse_file, run};
 
 /// Version of the parsing rules. Recorded in `documents.parser_version`; a change means the
 /// same bytes may give different facts.

@@ -3,7 +3,7 @@
 
 mod cli;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Inspect(args) => inspect(args),
     };
     match result {
         Ok(code) => code,
@@ -22,6 +23,18 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_RUN_FAILED)
         }
     }
+}
+
+fn inspect(args: cli::InspectArgs) -> anyhow::Result<ExitCode> {
+    let doc = cnbudget::parse_file(&args.file)?;
+    let text = cnbudget::inspect::render(&doc, cnbudget::inspect::Options { all_checks: args.all_checks });
+    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+        // `inspect FILE | head` closes the pipe early: that is not an error.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(e.into());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(args: cli::RunArgs) -> anyhow::Result<ExitCode> {

@@ -5,7 +5,7 @@
 //! thread writes the previous chunk, so memory holds two chunks, not the corpus, and the
 //! output order (and bytes) never depend on the number of threads.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -20,7 +20,7 @@ use crate::segment::{self, Segmented};
 use crate::sink::{Sink, Written};
 use crate::tables::{self, Context};
 use crate::vocab::{Phase, Statement, Status, Unit};
-use crate::{PARSER_VERSION, codes, metadata, narrative, normalize};
+use crate::{PARSER_VERSION, codes, metadata, narrative, normalize, reconcile};
 
 /// Files parsed together before their results go to the writer. Fixed, so that the batches,
 /// and therefore the Parquet bytes, are the same whatever the thread count.
@@ -52,7 +52,10 @@ pub struct RunSummary {
     pub partial: usize,
     pub failed: usize,
     pub facts: usize,
-    pub functional_expenditure: usize,
+    /// Arithmetic checks that failed, over all documents.
+    pub checks_failed: usize,
+    /// Rows written per dataset.
+    pub rows: Written,
     /// Seconds spent listing the input.
     pub discover_seconds: f64,
     /// Seconds from the first file read to the last document written.
@@ -105,13 +108,14 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         let sink = writer
             .join()
             .map_err(|_| Error::ThreadPool { jobs: 1, message: "the writer thread panicked".into() })??;
+        summary.rows = sink.written();
         summary.parse_write_seconds = parse_started.elapsed().as_secs_f64();
         summary.seconds = started.elapsed().as_secs_f64();
         let json = serde_json::to_string_pretty(&summary).unwrap_or_default();
         sink.finish(&json)
     })?;
     progress.finish_and_clear();
-    summary.functional_expenditure = written.functional_expenditure;
+    summary.rows = written;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -124,6 +128,7 @@ impl RunSummary {
             Status::Failed => self.failed += 1,
         }
         self.facts += doc.facts.len();
+        self.checks_failed += doc.checks_failed();
     }
 }
 
@@ -160,6 +165,14 @@ fn read_entry(entry: &Entry) -> Document {
     }
 }
 
+/// Reads and parses one report file (`cnbudget inspect`). A file that is not a report is a
+/// `failed` document, as in a run; only an unreadable path is an error.
+pub fn parse_file(path: &Path) -> Result<Document> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Input { path: path.to_path_buf(), source })?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(parse_guarded(&name, &bytes, discover::format_of(path).unwrap_or(Format::Text)))
+}
+
 /// [`parse_document`], with a parser bug contained to the file that triggered it: the run
 /// goes on and the file gets a `failed` row saying so.
 fn parse_guarded(source_file: &str, bytes: &[u8], format: Format) -> Document {
@@ -189,6 +202,7 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     let resolution = codes::resolve(&mut facts, meta.fiscal_year);
     notes.extend(resolution.notes);
     facts.sort_by_key(|f| f.line);
+    let checks = reconcile::reconcile(&facts, &resolution.corrections);
     let statements = statements_found(&segmented, &facts);
     let mut doc = Document {
         report_id: id,
@@ -198,7 +212,7 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
         meta,
         statements,
         facts,
-        checks: Vec::new(),
+        checks,
         notes,
     };
     judge(&mut doc);

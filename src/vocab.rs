@@ -195,6 +195,120 @@ vocab! {
     }
 }
 
+vocab! {
+    /// A "三公" item, as the `three_public` dataset names it.
+    ThreePublicItem {
+        /// 合计 / "三公"经费
+        Total => "total",
+        /// 因公出国(境)费
+        Overseas => "overseas",
+        /// 公务用车购置及运行(维护)费: the vehicle subtotal.
+        Vehicle => "vehicle",
+        /// 公务用车购置费
+        VehiclePurchase => "vehicle_purchase",
+        /// 公务用车运行(维护)费
+        VehicleOperation => "vehicle_operation",
+        /// 公务接待费
+        Reception => "reception",
+    }
+}
+
+vocab! {
+    /// What an economic code pays for, as the `economic_expenditure` dataset groups it.
+    EconomicCategory {
+        /// 人员经费: 301 工资福利支出, 303 对个人和家庭的补助.
+        Personnel => "personnel",
+        /// 公用经费: 302 商品和服务支出 and the other current items.
+        Public => "public",
+        /// 309/310 资本性支出.
+        Capital => "capital",
+        /// A total or subtotal row (人员经费合计, 公用经费合计, 合计).
+        Subtotal => "subtotal",
+    }
+}
+
+vocab! {
+    /// Where revenue comes from, as the `revenue` dataset names it.
+    RevenueSource {
+        /// A t02 row's 本年收入合计: all sources of that function.
+        Total => "total",
+        /// 财政拨款收入: all appropriations.
+        Fiscal => "fiscal",
+        /// 一般公共预算财政拨款收入
+        FiscalGpb => "fiscal_gpb",
+        /// 政府性基金预算财政拨款收入
+        FiscalGovFund => "fiscal_gov_fund",
+        /// 国有资本经营预算财政拨款收入
+        FiscalSoeCapital => "fiscal_soe_capital",
+        /// 上级补助收入
+        SuperiorSubsidy => "superior_subsidy",
+        /// 事业收入
+        Business => "business",
+        /// (事业单位)经营收入
+        Operating => "operating",
+        /// 附属单位上缴收入
+        Affiliated => "affiliated",
+        /// 其他收入
+        Other => "other",
+        /// 年初结转和结余
+        CarryOver => "carry_over",
+        /// 使用非财政拨款结余
+        BalanceUsed => "balance_used",
+    }
+}
+
+impl ThreePublicItem {
+    /// Reads an item name as the tables and the prose print it.
+    pub fn from_printed(name: &str) -> Option<ThreePublicItem> {
+        Some(if name.contains("购置费") {
+            ThreePublicItem::VehiclePurchase
+        } else if name.contains("公务用车") && name.contains("购置及运行") {
+            ThreePublicItem::Vehicle
+        } else if name.contains("公务用车") && name.contains("运行") {
+            ThreePublicItem::VehicleOperation
+        } else if name.contains("出国") {
+            ThreePublicItem::Overseas
+        } else if name.contains("接待") {
+            ThreePublicItem::Reception
+        } else if name.contains("合计") || name.contains("三公") {
+            ThreePublicItem::Total
+        } else {
+            return None;
+        })
+    }
+}
+
+impl RevenueSource {
+    /// Reads a revenue row's name (t01, t04, narrative).
+    pub fn from_printed(name: &str) -> Option<RevenueSource> {
+        Some(if name.contains("结转") {
+            RevenueSource::CarryOver
+        } else if name.contains("结余") {
+            RevenueSource::BalanceUsed
+        } else if name.contains("一般公共预算") {
+            RevenueSource::FiscalGpb
+        } else if name.contains("政府性基金") {
+            RevenueSource::FiscalGovFund
+        } else if name.contains("国有资本经营") {
+            RevenueSource::FiscalSoeCapital
+        } else if name.contains("财政拨款") {
+            RevenueSource::Fiscal
+        } else if name.contains("上级补助") {
+            RevenueSource::SuperiorSubsidy
+        } else if name.contains("附属单位") {
+            RevenueSource::Affiliated
+        } else if name.contains("经营") {
+            RevenueSource::Operating
+        } else if name.contains("事业收入") {
+            RevenueSource::Business
+        } else if name.contains("其他") {
+            RevenueSource::Other
+        } else {
+            return None;
+        })
+    }
+}
+
 impl Statement {
     /// Narrative figures come from prose, every other statement from a table.
     pub const fn source(self) -> Source {
@@ -233,6 +347,20 @@ mod tests {
             assert_eq!(Measure::from_name(m.as_str()), Some(*m));
         }
         assert_eq!(FundScope::GovFund.to_string(), "gov_fund");
+    }
+
+    #[test]
+    fn items_and_sources_are_read_from_their_printed_names() {
+        assert_eq!(ThreePublicItem::from_printed("公务用车购置及运行维护费"), Some(ThreePublicItem::Vehicle));
+        assert_eq!(ThreePublicItem::from_printed("公务用车运行维护费"), Some(ThreePublicItem::VehicleOperation));
+        assert_eq!(ThreePublicItem::from_printed("公务用车购置费"), Some(ThreePublicItem::VehiclePurchase));
+        assert_eq!(ThreePublicItem::from_printed("因公出国(境)费"), Some(ThreePublicItem::Overseas));
+        assert_eq!(ThreePublicItem::from_printed("三公经费"), Some(ThreePublicItem::Total));
+        assert_eq!(RevenueSource::from_printed("一般公共预算财政拨款收入"), Some(RevenueSource::FiscalGpb));
+        assert_eq!(RevenueSource::from_printed("财政拨款收入"), Some(RevenueSource::Fiscal));
+        assert_eq!(RevenueSource::from_printed("事业单位经营收入"), Some(RevenueSource::Operating));
+        assert_eq!(RevenueSource::from_printed("年初结转和结余"), Some(RevenueSource::CarryOver));
+        assert_eq!(RevenueSource::from_printed("使用非财政拨款结余"), Some(RevenueSource::BalanceUsed));
     }
 
     #[test]

@@ -57,12 +57,38 @@ fn facts_of(out: &Path, source_file: &str) -> Vec<String> {
 #[test]
 fn help_matches_the_committed_text() {
     let dir = Dir::new("help");
-    for (args, file) in [(&["--help"][..], "help.txt"), (&["run", "--help"][..], "help-run.txt")] {
+    for (args, file) in [
+        (&["--help"][..], "help.txt"),
+        (&["run", "--help"][..], "help-run.txt"),
+        (&["inspect", "--help"][..], "help-inspect.txt"),
+    ] {
         let out = cnbudget(dir.path(), args, 0);
         let got = String::from_utf8(out.stdout).unwrap();
         let want = fs::read_to_string(fixture(file)).unwrap();
         assert_eq!(got, want, "`cnbudget {}` changed: update tests/fixtures/{file} if intended", args.join(" "));
     }
+}
+
+#[test]
+fn inspect_shows_each_statement_and_the_checks_that_do_not_pass() {
+    let dir = Dir::new("inspect");
+    let report = corpus().join(JIANGHAN);
+    let out = cnbudget(dir.path(), &["inspect", report.to_str().unwrap()], 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("wuhan-jianghan-bigdata-2023-final.txt  [ok]"), "{text}");
+    assert!(text.contains("department 武汉市江汉区大数据中心  year 2023  phase final  unit 万元"));
+    for statement in ["t01", "t02", "t03", "t04", "t05", "t06", "t09"] {
+        assert!(text.contains(&format!("\n== {statement} (")), "no {statement} section");
+    }
+    // Gold line 188: t03 合计 3,087.79; NOTES 002: t02 201 2,619.58 vs t03 2,619.57.
+    let t03_total =
+        |l: &&str| l.trim_start().starts_with("188 ") && l.contains(" total ") && l.ends_with("3087.79 万元 合计");
+    assert!(text.lines().any(|l| t03_total(&l)), "{text}");
+    assert!(text.contains("rounding line   189  t02_vs_t03"), "{text}");
+    assert!(!text.contains("pass     line"), "passing checks only with --all-checks");
+    let all = cnbudget(dir.path(), &["inspect", "--all-checks", report.to_str().unwrap()], 0);
+    assert!(String::from_utf8(all.stdout).unwrap().contains("pass     line"));
+    cnbudget(dir.path(), &["inspect", "missing.txt"], 1);
 }
 
 #[test]

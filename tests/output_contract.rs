@@ -18,6 +18,26 @@ fn list(name: &str) -> Field {
 
 const DEC: DataType = DataType::Decimal128(18, 2);
 
+/// The columns every curated dataset and `checks` start with.
+fn document() -> Vec<Field> {
+    vec![
+        utf8("report_id", false),
+        utf8("department", true),
+        Field::new("fiscal_year", DataType::Int16, true),
+        utf8("phase", true),
+    ]
+}
+
+/// The columns every curated dataset but `functional_expenditure` ends with.
+fn provenance() -> Vec<Field> {
+    vec![
+        Field::new("amount_yuan", DEC, false),
+        utf8("source", false),
+        Field::new("source_line", DataType::Int32, false),
+        Field::new("is_primary", DataType::Boolean, false),
+    ]
+}
+
 fn expected(dataset: &str) -> Vec<Field> {
     match dataset {
         "documents" => vec![
@@ -75,6 +95,63 @@ fn expected(dataset: &str) -> Vec<Field> {
             Field::new("source_line", DataType::Int32, false),
             Field::new("is_primary", DataType::Boolean, false),
         ],
+        "economic_expenditure" => [
+            document(),
+            vec![
+                utf8("statement", false),
+                utf8("fund_scope", false),
+                utf8("econ_code", true),
+                Field::new("level", DataType::Int8, true),
+                utf8("name", false),
+                utf8("category", false),
+                utf8("split", false),
+                utf8("measure", false),
+                utf8("code_source", false),
+            ],
+            provenance(),
+        ]
+        .concat(),
+        "revenue" => [
+            document(),
+            vec![
+                utf8("statement", false),
+                utf8("fund_scope", false),
+                utf8("revenue_source", true),
+                utf8("func_code", true),
+                Field::new("level", DataType::Int8, true),
+                utf8("name", false),
+                utf8("measure", false),
+            ],
+            provenance(),
+        ]
+        .concat(),
+        "three_public" => [
+            document(),
+            vec![
+                utf8("statement", false),
+                utf8("fund_scope", false),
+                utf8("item", true),
+                Field::new("level", DataType::Int8, true),
+                utf8("name", false),
+                utf8("measure", false),
+            ],
+            provenance(),
+        ]
+        .concat(),
+        "checks" => [
+            document(),
+            vec![
+                utf8("check", false),
+                utf8("subject", false),
+                Field::new("expected", DEC, false),
+                Field::new("actual", DEC, false),
+                Field::new("diff", DEC, false),
+                utf8("status", false),
+                utf8("detail", false),
+                Field::new("source_line", DataType::Int32, false),
+            ],
+        ]
+        .concat(),
         other => panic!("unknown dataset {other}"),
     }
 }
@@ -86,6 +163,10 @@ fn every_dataset_has_the_documented_columns_and_types() {
         ("documents", out.join("documents.parquet")),
         ("facts", out.join("facts")),
         ("functional_expenditure", out.join("functional_expenditure")),
+        ("economic_expenditure", out.join("economic_expenditure")),
+        ("revenue", out.join("revenue")),
+        ("three_public", out.join("three_public")),
+        ("checks", out.join("checks")),
     ] {
         let got = batches(&path);
         assert!(!got.is_empty(), "{dataset}: no batches");

@@ -4,12 +4,14 @@
 //! - `gold`: the gold key as a conformance suite, one test per (report, statement).
 //! - `scores`: each report's recall and precision against the thresholds the issues set.
 //! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
+//! - `checks`: the reports' own arithmetic: documented defects fail, the rest passes.
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
 
 mod util;
 
+mod checks;
 mod cli;
 mod consumers;
 mod gold;

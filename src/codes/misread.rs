@@ -29,6 +29,8 @@ pub struct Correction {
     /// The row's amount in yuan (first column), and its children's sum.
     pub amount: Decimal,
     pub sum: Decimal,
+    /// The rounding the printed figures admit (one unit in the last place per child).
+    pub tolerance: Decimal,
 }
 
 /// Finds and applies every correction the evidence supports.
@@ -72,7 +74,7 @@ fn evidence(facts: &[Fact], i: usize, year: Option<i16>) -> Option<Correction> {
     let columns: Vec<&Fact> =
         facts.iter().filter(|f| f.statement == row.statement && f.line == row.line && f.code == row.code).collect();
     let mut children_seen: Vec<Code> = Vec::new();
-    let mut first: Option<(Decimal, Decimal)> = None;
+    let mut first: Option<(Decimal, Decimal, Decimal)> = None;
     for col in &columns {
         let kids: Vec<&Fact> = facts
             .iter()
@@ -99,9 +101,9 @@ fn evidence(facts: &[Fact], i: usize, year: Option<i16>) -> Option<Correction> {
                 children_seen.push(c.clone());
             }
         }
-        first.get_or_insert((amount, sum));
+        first.get_or_insert((amount, sum, tolerance));
     }
-    let (amount, sum) = first?;
+    let (amount, sum, tolerance) = first?;
     children_seen.sort();
     Some(Correction {
         statement: row.statement,
@@ -112,6 +114,7 @@ fn evidence(facts: &[Fact], i: usize, year: Option<i16>) -> Option<Correction> {
         children: children_seen,
         amount,
         sum,
+        tolerance,
     })
 }
 

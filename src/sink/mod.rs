@@ -26,7 +26,7 @@ pub use publish::RUN_FILE;
 
 use crate::curate;
 use crate::error::{Error, Result};
-use crate::model::{Document, Fact};
+use crate::model::Document;
 
 /// Rows per row group: large enough for efficient scans, small enough that a writer's
 /// buffer stays a few MiB.
@@ -40,6 +40,10 @@ pub struct Written {
     pub documents: usize,
     pub facts: usize,
     pub functional_expenditure: usize,
+    pub economic_expenditure: usize,
+    pub revenue: usize,
+    pub three_public: usize,
+    pub checks: usize,
 }
 
 /// An output being written.
@@ -49,7 +53,23 @@ pub struct Sink {
     documents: Dataset,
     facts: Dataset,
     functional: Dataset,
+    economic: Dataset,
+    revenue: Dataset,
+    three_public: Dataset,
+    checks: Dataset,
     written: Written,
+}
+
+/// Rows of one chunk, by year partition.
+type ByYear<T> = BTreeMap<Option<i16>, Vec<T>>;
+
+fn by_year<'a, T>(docs: &'a [Document], rows: impl Fn(&'a Document) -> Vec<T>) -> ByYear<(&'a Document, T)> {
+    let mut out: ByYear<(&Document, T)> = BTreeMap::new();
+    for doc in docs {
+        out.entry(doc.meta.fiscal_year).or_default().extend(rows(doc).into_iter().map(|r| (doc, r)));
+    }
+    out.retain(|_, rows| !rows.is_empty());
+    out
 }
 
 impl Sink {
@@ -57,11 +77,16 @@ impl Sink {
     pub fn create(output: &Path) -> Result<Sink> {
         let publisher = Publisher::prepare(output)?;
         let staging = publisher.staging().to_path_buf();
+        let partitioned = |name: &str, schema: &SchemaRef| Dataset::partitioned(staging.join(name), schema.clone());
         Ok(Sink {
             props: writer_properties(),
             documents: Dataset::single(staging.join("documents.parquet"), schema::DOCUMENTS.clone()),
-            facts: Dataset::partitioned(staging.join("facts"), schema::FACTS.clone()),
-            functional: Dataset::partitioned(staging.join("functional_expenditure"), schema::FUNCTIONAL.clone()),
+            facts: partitioned("facts", &schema::FACTS),
+            functional: partitioned("functional_expenditure", &schema::FUNCTIONAL),
+            economic: partitioned("economic_expenditure", &schema::ECONOMIC),
+            revenue: partitioned("revenue", &schema::REVENUE),
+            three_public: partitioned("three_public", &schema::THREE_PUBLIC),
+            checks: partitioned("checks", &schema::CHECKS),
             publisher,
             written: Written::default(),
         })
@@ -74,24 +99,31 @@ impl Sink {
         self.documents.write(None, &batch, &self.props)?;
         self.written.documents += docs.len();
 
-        let mut facts: BTreeMap<Option<i16>, Vec<(&Document, &Fact)>> = BTreeMap::new();
-        let mut functional: BTreeMap<Option<i16>, Vec<(&Document, curate::Curated)>> = BTreeMap::new();
-        for doc in docs {
-            let year = doc.meta.fiscal_year;
-            facts.entry(year).or_default().extend(doc.facts.iter().map(|f| (doc, f)));
-            functional.entry(year).or_default().extend(curate::functional(&doc.facts).into_iter().map(|c| (doc, c)));
-        }
-        for (year, rows) in facts.into_iter().filter(|(_, r)| !r.is_empty()) {
-            let batch = schema::facts_batch(&rows).map_err(|e| self.facts.arrow_error(e))?;
-            self.facts.write(Some(year), &batch, &self.props)?;
-            self.written.facts += rows.len();
-        }
-        for (year, rows) in functional.into_iter().filter(|(_, r)| !r.is_empty()) {
-            let batch = schema::functional_batch(&rows).map_err(|e| self.functional.arrow_error(e))?;
-            self.functional.write(Some(year), &batch, &self.props)?;
-            self.written.functional_expenditure += rows.len();
-        }
+        let props = &self.props;
+        let w = &mut self.written;
+        w.facts += self.facts.write_years(props, by_year(docs, |d| d.facts.iter().collect()), schema::facts_batch)?;
+        w.functional_expenditure += self.functional.write_years(
+            props,
+            by_year(docs, |d| curate::functional(&d.facts)),
+            schema::functional_batch,
+        )?;
+        w.economic_expenditure +=
+            self.economic.write_years(props, by_year(docs, |d| curate::economic(&d.facts)), schema::economic_batch)?;
+        w.revenue +=
+            self.revenue.write_years(props, by_year(docs, |d| curate::revenue(&d.facts)), schema::revenue_batch)?;
+        w.three_public += self.three_public.write_years(
+            props,
+            by_year(docs, |d| curate::three_public(&d.facts)),
+            schema::three_public_batch,
+        )?;
+        w.checks +=
+            self.checks.write_years(props, by_year(docs, |d| d.checks.iter().collect()), schema::checks_batch)?;
         Ok(())
+    }
+
+    /// What has been written so far.
+    pub fn written(&self) -> Written {
+        self.written
     }
 
     /// Closes every file, writes `run.json` and swaps the output in.
@@ -101,9 +133,17 @@ impl Sink {
             let batch = schema::documents_batch(&[]).map_err(|e| self.documents.arrow_error(e))?;
             self.documents.write(None, &batch, &self.props)?;
         }
-        self.documents.close()?;
-        self.facts.close()?;
-        self.functional.close()?;
+        for dataset in [
+            &mut self.documents,
+            &mut self.facts,
+            &mut self.functional,
+            &mut self.economic,
+            &mut self.revenue,
+            &mut self.three_public,
+            &mut self.checks,
+        ] {
+            dataset.close()?;
+        }
         let run_path = self.publisher.staging().join(RUN_FILE);
         fs::write(&run_path, run_json).map_err(|source| Error::Output { path: run_path, source })?;
         let written = self.written;
@@ -166,6 +206,22 @@ impl Dataset {
         }
         let writer = self.writers.get_mut(&partition).expect("inserted above");
         writer.write(batch).map_err(parquet_err)
+    }
+
+    /// Writes one batch per year partition; gives the number of rows written.
+    fn write_years<T>(
+        &mut self,
+        props: &WriterProperties,
+        rows: ByYear<T>,
+        batch: impl Fn(&[T]) -> std::result::Result<RecordBatch, arrow_schema::ArrowError>,
+    ) -> Result<usize> {
+        let mut n = 0;
+        for (year, rows) in &rows {
+            let b = batch(rows).map_err(|e| self.arrow_error(e))?;
+            self.write(Some(*year), &b, props)?;
+            n += rows.len();
+        }
+        Ok(n)
     }
 
     fn close(&mut self) -> Result<()> {

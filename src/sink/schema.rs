@@ -1,8 +1,9 @@
-//! The datasets' Arrow schemas, and the batches that fill them.
+//! The datasets' columns, and the batches that fill them.
 //!
-//! Takes finished [`Document`]s; gives one [`RecordBatch`] per dataset and partition, with
-//! the columns and types of docs/schema.md. Each dataset's schema is declared once here;
-//! `RecordBatch::try_new` checks every batch against it.
+//! Takes finished [`Document`]s (and their curated rows and checks); gives one
+//! [`RecordBatch`] per dataset, with the columns and types of docs/schema.md. Each dataset's
+//! columns are declared once, in its `*_columns` function; its schema constant is that
+//! function applied to no rows, so the two cannot drift apart.
 
 use std::sync::{Arc, LazyLock};
 
@@ -14,225 +15,282 @@ use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
 use crate::PARSER_VERSION;
-use crate::curate::Curated;
-use crate::model::{Document, Fact};
+use crate::curate::{self, Curated};
+use crate::model::{Check, Document, Fact};
+use crate::vocab::ThreePublicItem;
 
 /// DECIMAL(18,2), the type of every amount.
 pub const AMOUNT: DataType = DataType::Decimal128(18, 2);
 
-fn utf8(name: &str, nullable: bool) -> Field {
-    Field::new(name, DataType::Utf8, nullable)
-}
+/// A row of a dataset together with the document it belongs to.
+pub type Owned<'a, T> = (&'a Document, T);
 
-fn list_of_utf8(name: &str) -> Field {
-    Field::new(name, DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false)
-}
-
-/// `documents.parquet`.
-pub static DOCUMENTS: LazyLock<SchemaRef> = LazyLock::new(|| {
-    Arc::new(Schema::new(vec![
-        utf8("report_id", false),
-        utf8("source_file", false),
-        utf8("status", false),
-        utf8("error", true),
-        utf8("department", true),
-        Field::new("fiscal_year", DataType::Int16, true),
-        utf8("phase", true),
-        utf8("unit", true),
-        list_of_utf8("statements"),
-        Field::new("facts", DataType::Int32, false),
-        Field::new("checks_failed", DataType::Int32, false),
-        utf8("parser_version", false),
-        list_of_utf8("notes"),
-    ]))
-});
-
-/// `facts/year=Y/part-0.parquet`.
-pub static FACTS: LazyLock<SchemaRef> = LazyLock::new(|| {
-    Arc::new(Schema::new(vec![
-        utf8("report_id", false),
-        utf8("source_file", false),
-        utf8("department", true),
-        Field::new("fiscal_year", DataType::Int16, true),
-        utf8("phase", true),
-        utf8("statement", false),
-        utf8("fund_scope", false),
-        utf8("dimension", false),
-        utf8("code", true),
-        utf8("code_source", true),
-        Field::new("level", DataType::Int8, true),
-        utf8("name", false),
-        utf8("split", false),
-        utf8("measure", false),
-        Field::new("amount", AMOUNT, false),
-        utf8("unit", false),
-        Field::new("amount_yuan", AMOUNT, false),
-        utf8("source", false),
-        Field::new("source_line", DataType::Int32, false),
-        Field::new("source_page", DataType::Int16, true),
-    ]))
-});
-
-/// `functional_expenditure/year=Y/part-0.parquet`.
-pub static FUNCTIONAL: LazyLock<SchemaRef> = LazyLock::new(|| {
-    Arc::new(Schema::new(vec![
-        utf8("report_id", false),
-        utf8("department", true),
-        Field::new("fiscal_year", DataType::Int16, true),
-        utf8("phase", true),
-        utf8("statement", false),
-        utf8("fund_scope", false),
-        utf8("func_code", true),
-        Field::new("level", DataType::Int8, true),
-        utf8("name", false),
-        utf8("split", false),
-        utf8("measure", false),
-        Field::new("amount_yuan", AMOUNT, false),
-        utf8("code_source", false),
-        utf8("source", false),
-        Field::new("source_line", DataType::Int32, false),
-        Field::new("is_primary", DataType::Boolean, false),
-    ]))
-});
-
-/// Hundredths of a scale-2 decimal, as Decimal128(18, 2) stores them.
-fn cents(value: Decimal) -> i128 {
-    let mut v = value;
-    v.rescale(2);
-    v.mantissa()
-}
-
-fn decimals(values: impl Iterator<Item = Decimal>) -> Result<ArrayRef, ArrowError> {
-    let mut b = Decimal128Builder::new();
-    for v in values {
-        b.append_value(cents(v));
-    }
-    Ok(Arc::new(b.finish().with_precision_and_scale(18, 2)?))
-}
-
-fn strings<'s>(values: impl Iterator<Item = Option<&'s str>>) -> ArrayRef {
-    let mut b = StringBuilder::new();
-    for v in values {
-        b.append_option(v);
-    }
-    Arc::new(b.finish())
-}
-
-fn string_lists<'s>(values: impl Iterator<Item = Vec<&'s str>>) -> ArrayRef {
-    let mut b = ListBuilder::new(StringBuilder::new());
-    for list in values {
-        for v in list {
-            b.values().append_value(v);
-        }
-        b.append(true);
-    }
-    Arc::new(b.finish())
-}
-
-fn int16s(values: impl Iterator<Item = Option<i16>>) -> ArrayRef {
-    let mut b = Int16Builder::new();
-    b.extend(values);
-    Arc::new(b.finish())
-}
-
-fn int8s(values: impl Iterator<Item = Option<i8>>) -> ArrayRef {
-    let mut b = Int8Builder::new();
-    b.extend(values);
-    Arc::new(b.finish())
-}
-
-fn int32s(values: impl Iterator<Item = i32>) -> ArrayRef {
-    let mut b = Int32Builder::new();
-    b.extend(values.map(Some));
-    Arc::new(b.finish())
+/// Columns being built: each call appends one field and its array.
+struct Columns {
+    fields: Vec<Field>,
+    arrays: Vec<ArrayRef>,
 }
 
 fn clamp_i32(n: impl TryInto<i32>) -> i32 {
     n.try_into().unwrap_or(i32::MAX)
 }
 
-/// One `documents` row per document.
-pub fn documents_batch(docs: &[&Document]) -> Result<RecordBatch, ArrowError> {
+/// Hundredths of a decimal rounded to scale 2, as Decimal128(18, 2) stores them.
+fn cents(value: Decimal) -> i128 {
+    let mut v = value;
+    v.rescale(2);
+    v.mantissa()
+}
+
+impl Columns {
+    fn new() -> Columns {
+        Columns { fields: Vec::new(), arrays: Vec::new() }
+    }
+
+    fn push(mut self, field: Field, array: ArrayRef) -> Columns {
+        self.fields.push(field);
+        self.arrays.push(array);
+        self
+    }
+
+    fn utf8<'s>(self, name: &str, nullable: bool, values: impl Iterator<Item = Option<&'s str>>) -> Columns {
+        let mut b = StringBuilder::new();
+        values.for_each(|v| b.append_option(v));
+        self.push(Field::new(name, DataType::Utf8, nullable), Arc::new(b.finish()))
+    }
+
+    fn list<'s>(self, name: &str, values: impl Iterator<Item = Vec<&'s str>>) -> Columns {
+        let mut b = ListBuilder::new(StringBuilder::new());
+        for list in values {
+            list.into_iter().for_each(|v| b.values().append_value(v));
+            b.append(true);
+        }
+        let item = Arc::new(Field::new("item", DataType::Utf8, true));
+        self.push(Field::new(name, DataType::List(item), false), Arc::new(b.finish()))
+    }
+
+    fn i8(self, name: &str, values: impl Iterator<Item = Option<i8>>) -> Columns {
+        let mut b = Int8Builder::new();
+        b.extend(values);
+        self.push(Field::new(name, DataType::Int8, true), Arc::new(b.finish()))
+    }
+
+    fn i16(self, name: &str, values: impl Iterator<Item = Option<i16>>) -> Columns {
+        let mut b = Int16Builder::new();
+        b.extend(values);
+        self.push(Field::new(name, DataType::Int16, true), Arc::new(b.finish()))
+    }
+
+    fn i32(self, name: &str, values: impl Iterator<Item = i32>) -> Columns {
+        let mut b = Int32Builder::new();
+        b.extend(values.map(Some));
+        self.push(Field::new(name, DataType::Int32, false), Arc::new(b.finish()))
+    }
+
+    fn boolean(self, name: &str, values: impl Iterator<Item = bool>) -> Columns {
+        let mut b = BooleanBuilder::new();
+        b.extend(values.map(Some));
+        self.push(Field::new(name, DataType::Boolean, false), Arc::new(b.finish()))
+    }
+
+    fn decimal(self, name: &str, values: impl Iterator<Item = Decimal>) -> Columns {
+        let mut b = Decimal128Builder::new();
+        values.for_each(|v| b.append_value(cents(v)));
+        // 18 digits and scale 2 always hold a DECIMAL(18,2) amount: facts are checked on creation.
+        let array = b.finish().with_precision_and_scale(18, 2).unwrap_or_else(|_| Decimal128Builder::new().finish());
+        self.push(Field::new(name, AMOUNT, false), Arc::new(array))
+    }
+
+    /// The document columns every curated dataset starts with.
+    fn document<T>(self, rows: &[Owned<'_, T>]) -> Columns {
+        let d = || rows.iter().map(|(d, _)| *d);
+        self.utf8("report_id", false, d().map(|x| Some(x.report_id.as_str())))
+            .utf8("department", true, d().map(|x| x.meta.department.as_deref()))
+            .i16("fiscal_year", d().map(|x| x.meta.fiscal_year))
+            .utf8("phase", true, d().map(|x| x.meta.phase.map(|p| p.as_str())))
+    }
+
+    fn schema(&self) -> SchemaRef {
+        Arc::new(Schema::new(self.fields.clone()))
+    }
+
+    fn batch(self) -> Result<RecordBatch, ArrowError> {
+        let schema = self.schema();
+        RecordBatch::try_new(schema, self.arrays)
+    }
+}
+
+/// The facts behind curated rows.
+fn facts_of<'s, 'a: 's>(rows: &'s [Owned<'a, Curated<'a>>]) -> impl Iterator<Item = &'a Fact> + 's {
+    rows.iter().map(|(_, c)| c.fact)
+}
+
+fn documents_columns(docs: &[&Document]) -> Columns {
     let d = || docs.iter();
-    RecordBatch::try_new(
-        DOCUMENTS.clone(),
-        vec![
-            strings(d().map(|x| Some(x.report_id.as_str()))),
-            strings(d().map(|x| Some(x.source_file.as_str()))),
-            strings(d().map(|x| Some(x.status.as_str()))),
-            strings(d().map(|x| x.error.as_deref())),
-            strings(d().map(|x| x.meta.department.as_deref())),
-            int16s(d().map(|x| x.meta.fiscal_year)),
-            strings(d().map(|x| x.meta.phase.map(|p| p.as_str()))),
-            strings(d().map(|x| x.meta.unit.map(|u| u.as_str()))),
-            string_lists(d().map(|x| x.statements.iter().map(|s| s.as_str()).collect())),
-            int32s(d().map(|x| clamp_i32(x.facts.len()))),
-            int32s(d().map(|x| clamp_i32(x.checks_failed()))),
-            strings(d().map(|_| Some(PARSER_VERSION))),
-            string_lists(d().map(|x| x.notes.iter().map(|n| n.message.as_str()).collect())),
-        ],
-    )
+    Columns::new()
+        .utf8("report_id", false, d().map(|x| Some(x.report_id.as_str())))
+        .utf8("source_file", false, d().map(|x| Some(x.source_file.as_str())))
+        .utf8("status", false, d().map(|x| Some(x.status.as_str())))
+        .utf8("error", true, d().map(|x| x.error.as_deref()))
+        .utf8("department", true, d().map(|x| x.meta.department.as_deref()))
+        .i16("fiscal_year", d().map(|x| x.meta.fiscal_year))
+        .utf8("phase", true, d().map(|x| x.meta.phase.map(|p| p.as_str())))
+        .utf8("unit", true, d().map(|x| x.meta.unit.map(|u| u.as_str())))
+        .list("statements", d().map(|x| x.statements.iter().map(|s| s.as_str()).collect()))
+        .i32("facts", d().map(|x| clamp_i32(x.facts.len())))
+        .i32("checks_failed", d().map(|x| clamp_i32(x.checks_failed())))
+        .utf8("parser_version", false, d().map(|_| Some(PARSER_VERSION)))
+        .list("notes", d().map(|x| x.notes.iter().map(|n| n.message.as_str()).collect()))
 }
 
-/// A fact together with the document it belongs to.
-pub type Owned<'a, T> = (&'a Document, T);
+fn facts_columns(rows: &[Owned<&Fact>]) -> Columns {
+    let r = || rows.iter();
+    let f = || rows.iter().map(|(_, f)| *f);
+    Columns::new()
+        .utf8("report_id", false, r().map(|(d, _)| Some(d.report_id.as_str())))
+        .utf8("source_file", false, r().map(|(d, _)| Some(d.source_file.as_str())))
+        .utf8("department", true, r().map(|(d, _)| d.meta.department.as_deref()))
+        .i16("fiscal_year", r().map(|(d, _)| d.meta.fiscal_year))
+        .utf8("phase", true, r().map(|(d, _)| d.meta.phase.map(|p| p.as_str())))
+        .utf8("statement", false, f().map(|x| Some(x.statement.as_str())))
+        .utf8("fund_scope", false, f().map(|x| Some(x.fund_scope.as_str())))
+        .utf8("dimension", false, f().map(|x| Some(x.dimension.as_str())))
+        .utf8("code", true, f().map(|x| x.code.as_ref().map(|c| c.as_str())))
+        .utf8("code_source", true, f().map(|x| x.code_source.map(|c| c.as_str())))
+        .i8("level", f().map(|x| x.level.map(|l| l as i8)))
+        .utf8("name", false, f().map(|x| Some(x.name.as_str())))
+        .utf8("split", false, f().map(|x| Some(x.split.as_str())))
+        .utf8("measure", false, f().map(|x| Some(x.measure.as_str())))
+        .decimal("amount", f().map(|x| x.amount.value()))
+        .utf8("unit", false, f().map(|x| Some(x.unit.as_str())))
+        .decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+        .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
+        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .i16("source_page", f().map(|x| x.page.and_then(|p| i16::try_from(p).ok())))
+}
 
-/// The `facts` rows of some documents.
+/// The tail every curated dataset ends with.
+fn provenance<'a>(cols: Columns, rows: &[Owned<'a, Curated<'a>>]) -> Columns {
+    let f = || facts_of(rows);
+    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+        .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
+        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
+}
+
+fn functional_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
+    let f = || facts_of(rows);
+    let cols = Columns::new()
+        .document(rows)
+        .utf8("statement", false, f().map(|x| Some(x.statement.as_str())))
+        .utf8("fund_scope", false, f().map(|x| Some(x.fund_scope.as_str())))
+        .utf8("func_code", true, f().map(|x| x.code.as_ref().map(|c| c.as_str())))
+        .i8("level", f().map(|x| x.level.map(|l| l as i8)))
+        .utf8("name", false, f().map(|x| Some(x.name.as_str())))
+        .utf8("split", false, f().map(|x| Some(x.split.as_str())))
+        .utf8("measure", false, f().map(|x| Some(x.measure.as_str())));
+    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+        .utf8("code_source", false, f().map(|x| Some(x.code_source.map_or("unresolved", |s| s.as_str()))))
+        .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
+        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
+}
+
+fn economic_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
+    let f = || facts_of(rows);
+    let cols = Columns::new()
+        .document(rows)
+        .utf8("statement", false, f().map(|x| Some(x.statement.as_str())))
+        .utf8("fund_scope", false, f().map(|x| Some(x.fund_scope.as_str())))
+        .utf8("econ_code", true, f().map(|x| x.code.as_ref().map(|c| c.as_str())))
+        .i8("level", f().map(|x| x.level.map(|l| l as i8)))
+        .utf8("name", false, f().map(|x| Some(x.name.as_str())))
+        .utf8("category", false, f().map(|x| Some(curate::category(x).as_str())))
+        .utf8("split", false, f().map(|x| Some(x.split.as_str())))
+        .utf8("measure", false, f().map(|x| Some(x.measure.as_str())))
+        .utf8("code_source", false, f().map(|x| Some(x.code_source.map_or("unresolved", |s| s.as_str()))));
+    provenance(cols, rows)
+}
+
+fn revenue_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
+    let f = || facts_of(rows);
+    let cols = Columns::new()
+        .document(rows)
+        .utf8("statement", false, f().map(|x| Some(x.statement.as_str())))
+        .utf8("fund_scope", false, f().map(|x| Some(x.fund_scope.as_str())))
+        .utf8("revenue_source", true, f().map(|x| curate::revenue_source(x).map(|s| s.as_str())))
+        .utf8("func_code", true, f().map(|x| x.code.as_ref().map(|c| c.as_str())))
+        .i8("level", f().map(|x| x.level.map(|l| l as i8)))
+        .utf8("name", false, f().map(|x| Some(x.name.as_str())))
+        .utf8("measure", false, f().map(|x| Some(x.measure.as_str())));
+    provenance(cols, rows)
+}
+
+fn three_public_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
+    let f = || facts_of(rows);
+    let cols = Columns::new()
+        .document(rows)
+        .utf8("statement", false, f().map(|x| Some(x.statement.as_str())))
+        .utf8("fund_scope", false, f().map(|x| Some(x.fund_scope.as_str())))
+        .utf8("item", true, f().map(|x| ThreePublicItem::from_printed(&x.name).map(|i| i.as_str())))
+        .i8("level", f().map(|x| x.level.map(|l| l as i8)))
+        .utf8("name", false, f().map(|x| Some(x.name.as_str())))
+        .utf8("measure", false, f().map(|x| Some(x.measure.as_str())));
+    provenance(cols, rows)
+}
+
+fn checks_columns<'a>(rows: &[Owned<'a, &'a Check>]) -> Columns {
+    let c = || rows.iter().map(|(_, c)| *c);
+    Columns::new()
+        .document(rows)
+        .utf8("check", false, c().map(|x| Some(x.check.as_str())))
+        .utf8("subject", false, c().map(|x| Some(x.subject.as_str())))
+        .decimal("expected", c().map(|x| x.expected))
+        .decimal("actual", c().map(|x| x.actual))
+        .decimal("diff", c().map(|x| x.diff()))
+        .utf8("status", false, c().map(|x| Some(x.status.as_str())))
+        .utf8("detail", false, c().map(|x| Some(x.detail.as_str())))
+        .i32("source_line", c().map(|x| clamp_i32(x.line)))
+}
+
+macro_rules! dataset_schema {
+    ($name:ident, $columns:ident) => {
+        pub static $name: LazyLock<SchemaRef> = LazyLock::new(|| $columns(&[]).schema());
+    };
+}
+
+dataset_schema!(DOCUMENTS, documents_columns);
+dataset_schema!(FACTS, facts_columns);
+dataset_schema!(FUNCTIONAL, functional_columns);
+dataset_schema!(ECONOMIC, economic_columns);
+dataset_schema!(REVENUE, revenue_columns);
+dataset_schema!(THREE_PUBLIC, three_public_columns);
+dataset_schema!(CHECKS, checks_columns);
+
+pub fn documents_batch(docs: &[&Document]) -> Result<RecordBatch, ArrowError> {
+    documents_columns(docs).batch()
+}
+
 pub fn facts_batch(rows: &[Owned<&Fact>]) -> Result<RecordBatch, ArrowError> {
-    let r = || rows.iter();
-    RecordBatch::try_new(
-        FACTS.clone(),
-        vec![
-            strings(r().map(|(d, _)| Some(d.report_id.as_str()))),
-            strings(r().map(|(d, _)| Some(d.source_file.as_str()))),
-            strings(r().map(|(d, _)| d.meta.department.as_deref())),
-            int16s(r().map(|(d, _)| d.meta.fiscal_year)),
-            strings(r().map(|(d, _)| d.meta.phase.map(|p| p.as_str()))),
-            strings(r().map(|(_, f)| Some(f.statement.as_str()))),
-            strings(r().map(|(_, f)| Some(f.fund_scope.as_str()))),
-            strings(r().map(|(_, f)| Some(f.dimension.as_str()))),
-            strings(r().map(|(_, f)| f.code.as_ref().map(|c| c.as_str()))),
-            strings(r().map(|(_, f)| f.code_source.map(|c| c.as_str()))),
-            int8s(r().map(|(_, f)| f.level.map(|l| l as i8))),
-            strings(r().map(|(_, f)| Some(f.name.as_str()))),
-            strings(r().map(|(_, f)| Some(f.split.as_str()))),
-            strings(r().map(|(_, f)| Some(f.measure.as_str()))),
-            decimals(r().map(|(_, f)| f.amount.value()))?,
-            strings(r().map(|(_, f)| Some(f.unit.as_str()))),
-            decimals(r().map(|(_, f)| f.amount_yuan().unwrap_or_default()))?,
-            strings(r().map(|(_, f)| Some(f.statement.source().as_str()))),
-            int32s(r().map(|(_, f)| clamp_i32(f.line))),
-            int16s(r().map(|(_, f)| f.page.and_then(|p| i16::try_from(p).ok()))),
-        ],
-    )
+    facts_columns(rows).batch()
 }
 
-/// The `functional_expenditure` rows of some documents.
-pub fn functional_batch(rows: &[Owned<Curated>]) -> Result<RecordBatch, ArrowError> {
-    let r = || rows.iter();
-    RecordBatch::try_new(
-        FUNCTIONAL.clone(),
-        vec![
-            strings(r().map(|(d, _)| Some(d.report_id.as_str()))),
-            strings(r().map(|(d, _)| d.meta.department.as_deref())),
-            int16s(r().map(|(d, _)| d.meta.fiscal_year)),
-            strings(r().map(|(d, _)| d.meta.phase.map(|p| p.as_str()))),
-            strings(r().map(|(_, c)| Some(c.fact.statement.as_str()))),
-            strings(r().map(|(_, c)| Some(c.fact.fund_scope.as_str()))),
-            strings(r().map(|(_, c)| c.fact.code.as_ref().map(|c| c.as_str()))),
-            int8s(r().map(|(_, c)| c.fact.level.map(|l| l as i8))),
-            strings(r().map(|(_, c)| Some(c.fact.name.as_str()))),
-            strings(r().map(|(_, c)| Some(c.fact.split.as_str()))),
-            strings(r().map(|(_, c)| Some(c.fact.measure.as_str()))),
-            decimals(r().map(|(_, c)| c.fact.amount_yuan().unwrap_or_default()))?,
-            strings(r().map(|(_, c)| Some(c.fact.code_source.map_or("unresolved", |s| s.as_str())))),
-            strings(r().map(|(_, c)| Some(c.fact.statement.source().as_str()))),
-            int32s(r().map(|(_, c)| clamp_i32(c.fact.line))),
-            {
-                let mut b = BooleanBuilder::new();
-                b.extend(r().map(|(_, c)| Some(c.is_primary)));
-                Arc::new(b.finish()) as ArrayRef
-            },
-        ],
-    )
+pub fn functional_batch<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Result<RecordBatch, ArrowError> {
+    functional_columns(rows).batch()
+}
+
+pub fn economic_batch<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Result<RecordBatch, ArrowError> {
+    economic_columns(rows).batch()
+}
+
+pub fn revenue_batch<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Result<RecordBatch, ArrowError> {
+    revenue_columns(rows).batch()
+}
+
+pub fn three_public_batch<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Result<RecordBatch, ArrowError> {
+    three_public_columns(rows).batch()
+}
+
+pub fn checks_batch<'a>(rows: &[Owned<'a, &'a Check>]) -> Result<RecordBatch, ArrowError> {
+    checks_columns(rows).batch()
 }

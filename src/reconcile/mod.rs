@@ -1,0 +1,94 @@
+//! The reports' own arithmetic, checked.
+//!
+//! Takes one document's resolved facts and the code corrections made on it; gives its
+//! [`Check`]s: every identity the tables print ([`within`]: children sum to their parent,
+//! the 合计 row to its classes, total = basic + project, the 合计 fund column to the funds,
+//! the 三公 total to its items) and every agreement between statements and with the prose
+//! ([`across`]: t02 vs t03, t03 vs t05 where all money is 一般公共预算, t01/t04 classes vs
+//! t03/t05, t06 人员经费 + 公用经费 vs t05 basic, narrative vs table). A check passes when
+//! the figures are equal, is `rounding` when they differ by no more than one unit in the
+//! last printed place per summed term (0.01 万元 each for 万元 tables), and fails otherwise.
+//! Does not change any fact.
+
+pub mod across;
+pub mod within;
+
+use rust_decimal::Decimal;
+
+use crate::codes::Correction;
+use crate::model::{Check, Fact};
+use crate::vocab::CheckStatus;
+
+/// Checks one document.
+pub fn reconcile(facts: &[Fact], corrections: &[Correction]) -> Vec<Check> {
+    let mut checks = within::checks(facts);
+    checks.extend(across::checks(facts));
+    checks.extend(corrections.iter().map(correction_check));
+    checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
+    checks
+}
+
+/// A printed total against the figures it is the sum (or the restatement) of.
+pub struct Identity<'a> {
+    pub check: String,
+    pub subject: String,
+    pub total: &'a Fact,
+    pub terms: Vec<&'a Fact>,
+    pub detail: String,
+}
+
+impl Identity<'_> {
+    /// Evaluates the identity; `None` when an amount cannot be expressed in yuan.
+    pub fn evaluate(self) -> Option<Check> {
+        let expected = self.total.amount_yuan()?;
+        let actual = self.terms.iter().map(|t| t.amount_yuan()).sum::<Option<Decimal>>()?;
+        // One unit in the last printed place per summed term, and of the total itself.
+        let tolerance = self.terms.iter().map(|t| t.amount.ulp_yuan(t.unit)).max().unwrap_or_default()
+            * Decimal::from(self.terms.len().max(1));
+        Some(Check {
+            check: self.check,
+            subject: self.subject,
+            expected,
+            actual,
+            status: status(actual - expected, tolerance),
+            detail: self.detail,
+            line: self.total.line,
+        })
+    }
+}
+
+/// Pass when equal, rounding within the tolerance, fail beyond it.
+pub fn status(diff: Decimal, tolerance: Decimal) -> CheckStatus {
+    if diff.is_zero() {
+        CheckStatus::Pass
+    } else if diff.abs() <= tolerance {
+        CheckStatus::Rounding
+    } else {
+        CheckStatus::Fail
+    }
+}
+
+/// A row's subject: its code, else its name.
+pub fn subject(f: &Fact) -> String {
+    f.code.as_ref().map_or_else(|| f.name.clone(), |c| c.as_str().to_string())
+}
+
+fn correction_check(c: &Correction) -> Check {
+    let kids: Vec<&str> = c.children.iter().map(|k| k.as_str()).collect();
+    Check {
+        check: format!("{}.code_correction", c.statement),
+        subject: format!("{}→{}", c.printed, c.corrected),
+        expected: c.amount,
+        actual: c.sum,
+        status: status(c.sum - c.amount, c.tolerance),
+        detail: format!(
+            "printed code {} on {} read as {}: {} = {}",
+            c.printed,
+            c.name,
+            c.corrected,
+            c.corrected,
+            kids.join(" + ")
+        ),
+        line: c.line,
+    }
+}

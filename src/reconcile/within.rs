@@ -1,0 +1,247 @@
+//! Identities inside one statement.
+//!
+//! Takes a document's facts; gives one check per identity a statement prints:
+//! `{t}.children_sum` (a code against its children), `{t}.total_sum` (a 合计 row against its
+//! classes; t01/t04 本年收入合计 against the sources and 本年支出合计 against the classes; t06
+//! 人员经费合计 against 301 + 303 and 公用经费合计 against the other classes; t09 合计 against
+//! the items and the 公务用车 subtotal against 购置 + 运行), `{t}.basic_plus_project` (a row's
+//! total against its basic, project and other splits) and `t04.funds_sum` (the 合计 fund
+//! column against the per-fund columns). Also `narrative.classes_sum`: the classes the prose
+//! lists against the total it states. Does not compare statements with each other.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Check, Code, Fact};
+use crate::vocab::{Dimension, FundScope, Measure, Split, Statement};
+
+use super::{Identity, subject};
+
+/// Facts that share a statement, fund scope, split and measure: one column of one table.
+type Column<'a> = Vec<&'a Fact>;
+
+fn columns(facts: &[Fact]) -> BTreeMap<(Statement, FundScope, Split, Measure), Column<'_>> {
+    let mut out: BTreeMap<_, Column> = BTreeMap::new();
+    for f in facts {
+        out.entry((f.statement, f.fund_scope, f.split, f.measure)).or_default().push(f);
+    }
+    out
+}
+
+/// Every identity check inside the document's statements.
+pub fn checks(facts: &[Fact]) -> Vec<Check> {
+    let mut out = Vec::new();
+    for ((statement, ..), column) in &columns(facts) {
+        if *statement == Statement::Narrative {
+            out.extend(narrative_classes(column));
+            continue;
+        }
+        out.extend(children_sums(*statement, column));
+        out.extend(total_sums(*statement, column));
+    }
+    out.extend(splits(facts));
+    out.extend(funds(facts));
+    out
+}
+
+/// The first row of each code in a column (a code printed twice is checked once).
+fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<Code, &'a Fact> {
+    let mut out = BTreeMap::new();
+    for f in column {
+        if let (Some(code), Dimension::Function | Dimension::Economic) = (&f.code, f.dimension) {
+            out.entry(code.clone()).or_insert(*f);
+        }
+    }
+    out
+}
+
+fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
+    let coded = by_code(column);
+    coded
+        .iter()
+        .filter_map(|(code, parent)| {
+            let kids: Vec<&Fact> =
+                coded.iter().filter(|(c, _)| c.parent().as_ref() == Some(code)).map(|(_, f)| *f).collect();
+            if kids.is_empty() {
+                return None;
+            }
+            let names: Vec<String> = kids.iter().map(|k| subject(k)).collect();
+            Identity {
+                check: format!("{statement}.children_sum"),
+                subject: code.to_string(),
+                total: parent,
+                terms: kids,
+                detail: format!("{code} = {}", names.join(" + ")),
+            }
+            .evaluate()
+        })
+        .collect()
+}
+
+/// The level-0 rows of a column and the rows they add up.
+fn total_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
+    let totals: Vec<&Fact> = column.iter().copied().filter(|f| f.level == Some(0)).collect();
+    totals
+        .iter()
+        .filter_map(|total| {
+            let terms = terms_of(statement, total, column)?;
+            let names: Vec<String> = terms.iter().map(|t| subject(t)).collect();
+            Identity {
+                check: format!("{statement}.total_sum"),
+                subject: total.name.clone(),
+                total,
+                terms,
+                detail: format!("{} = {}", total.name, names.join(" + ")),
+            }
+            .evaluate()
+        })
+        .collect()
+}
+
+/// What a total row is the sum of, for its statement; `None` when the table prints nothing
+/// to check it against (or it is a grand total that includes balances).
+fn terms_of<'a>(statement: Statement, total: &Fact, column: &[&'a Fact]) -> Option<Vec<&'a Fact>> {
+    let level1 = |dimension: Dimension| -> Vec<&'a Fact> {
+        column.iter().copied().filter(|f| f.dimension == dimension && f.level == Some(1)).collect()
+    };
+    let terms = match statement {
+        Statement::T01 | Statement::T04 if total.name.contains("收入") => level1(Dimension::Revenue)
+            .into_iter()
+            .filter(|f| !f.name.contains("结转") && !f.name.contains("结余"))
+            .collect(),
+        Statement::T01 | Statement::T04 if total.name.contains("支出") => level1(Dimension::Function),
+        Statement::T06 => {
+            let personnel = |f: &Fact| f.code.as_ref().is_some_and(|c| matches!(c.as_str(), "301" | "303"));
+            let classes = level1(Dimension::Economic);
+            match &total.name {
+                n if n.contains("人员经费") => classes.into_iter().filter(|f| personnel(f)).collect(),
+                n if n.contains("公用经费") => classes.into_iter().filter(|f| !personnel(f)).collect(),
+                _ => classes,
+            }
+        }
+        Statement::T09 => level1(Dimension::ThreePublic),
+        Statement::T02 | Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08 => {
+            level1(Dimension::Function)
+        }
+        _ => return None,
+    };
+    (!terms.is_empty()).then_some(terms)
+}
+
+/// t09's vehicle subtotal against its two parts.
+fn vehicle_subtotals(column: &[&Fact]) -> Vec<Check> {
+    let parts: Vec<&Fact> =
+        column.iter().copied().filter(|f| f.dimension == Dimension::ThreePublic && f.level == Some(2)).collect();
+    column
+        .iter()
+        .copied()
+        .filter(|f| f.dimension == Dimension::ThreePublic && f.level == Some(1) && f.name.contains("公务用车"))
+        .filter(|_| !parts.is_empty())
+        .filter_map(|sub| {
+            Identity {
+                check: "t09.vehicle_sum".to_string(),
+                subject: sub.name.clone(),
+                total: sub,
+                terms: parts.clone(),
+                detail: format!("{} = 购置 + 运行", sub.name),
+            }
+            .evaluate()
+        })
+        .collect()
+}
+
+/// Each row's total against its splits (t03, t05, t07, t08).
+fn splits(facts: &[Fact]) -> Vec<Check> {
+    let mut rows: BTreeMap<(Statement, FundScope, Measure, u32, String), Vec<&Fact>> = BTreeMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| matches!(f.statement, Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08))
+    {
+        rows.entry((f.statement, f.fund_scope, f.measure, f.line, subject(f))).or_default().push(f);
+    }
+    let mut out: Vec<Check> = rows
+        .into_iter()
+        .filter_map(|((statement, .., subject), row)| {
+            let total = row.iter().copied().find(|f| f.split == Split::Total)?;
+            let parts: Vec<&Fact> = row.iter().copied().filter(|f| f.split != Split::Total).collect();
+            if parts.is_empty() {
+                return None;
+            }
+            let names: Vec<&str> = parts.iter().map(|p| p.split.as_str()).collect();
+            Identity {
+                check: format!("{statement}.basic_plus_project"),
+                subject,
+                total,
+                terms: parts,
+                detail: format!("total = {}", names.join(" + ")),
+            }
+            .evaluate()
+        })
+        .collect();
+    let t09: Vec<&Fact> = facts.iter().filter(|f| f.statement == Statement::T09).collect();
+    for measure in Measure::ALL {
+        let column: Vec<&Fact> = t09.iter().copied().filter(|f| f.measure == *measure).collect();
+        out.extend(vehicle_subtotals(&column));
+    }
+    out
+}
+
+/// t04: each row's 合计 (fiscal) column against its per-fund columns.
+fn funds(facts: &[Fact]) -> Vec<Check> {
+    let mut rows: BTreeMap<(Measure, u32, String), Vec<&Fact>> = BTreeMap::new();
+    for f in facts.iter().filter(|f| f.statement == Statement::T04 && f.dimension != Dimension::Revenue) {
+        rows.entry((f.measure, f.line, f.name.clone())).or_default().push(f);
+    }
+    rows.into_values()
+        .filter_map(|row| {
+            let total = row.iter().copied().find(|f| f.fund_scope == FundScope::Fiscal)?;
+            let parts: Vec<&Fact> = row.iter().copied().filter(|f| f.fund_scope != FundScope::Fiscal).collect();
+            if parts.is_empty() {
+                return None;
+            }
+            Identity {
+                check: "t04.funds_sum".to_string(),
+                subject: subject(total),
+                total,
+                terms: parts,
+                detail: "合计 = 一般公共预算 + 政府性基金 + 国有资本经营".to_string(),
+            }
+            .evaluate()
+        })
+        .collect()
+}
+
+/// The prose's classes (each once) against each expenditure total it states for the same
+/// fund scope and measure.
+fn narrative_classes(column: &[&Fact]) -> Vec<Check> {
+    let mut classes: Vec<&Fact> = Vec::new();
+    for f in column.iter().copied().filter(|f| f.dimension == Dimension::Function && f.level == Some(1)) {
+        if !classes.iter().any(|c| subject(c) == subject(f)) {
+            classes.push(f);
+        }
+    }
+    if classes.len() < 2 {
+        return Vec::new();
+    }
+    let mut seen = Vec::new();
+    column
+        .iter()
+        .copied()
+        .filter(|f| f.dimension == Dimension::Total && f.name.contains("支出") && !f.name.contains('收'))
+        .filter(|f| {
+            let new = !seen.contains(&f.amount);
+            seen.push(f.amount);
+            new
+        })
+        .filter_map(|total| {
+            let names: Vec<String> = classes.iter().map(|c| subject(c)).collect();
+            Identity {
+                check: "narrative.classes_sum".to_string(),
+                subject: total.name.clone(),
+                total,
+                terms: classes.clone(),
+                detail: format!("{} = {}", total.name, names.join(" + ")),
+            }
+            .evaluate()
+        })
+        .collect()
+}
