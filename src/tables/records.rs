@@ -4,8 +4,11 @@
 //! code, its name, and its amounts by column. Reads cells by content as well as by position,
 //! because real tables misplace cells: a name printed in the code column (`合 计`), or a
 //! total printed one column too far right, in the next group's code column (a stray value
-//! goes to the nearest group to its left that has a name and no amount). Does not decide
-//! what a row means for the statement.
+//! goes to the nearest group to its left that has a name and no amount). OCR damage too:
+//! the code column's 类/款/项 caption moved into a body row is not a name, a name wrapped
+//! onto a line of its own joins its row, and a line with text but no figure in the amount
+//! columns (noise, a repeated header) gives one note and no record. Does not decide what a
+//! row means for the statement.
 
 use crate::amount::Amount;
 use crate::model::Diagnostic;
