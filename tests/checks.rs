@@ -97,7 +97,6 @@ fn jianghan_t02_vs_t03_is_the_only_defect() {
 /// NOTES 003: the OCR misread `13113` on 对个人和家庭的补助 is corrected to 303 because
 /// 30301 + 30302 = 193.37, and the check says so; every cross-statement check passes.
 #[test]
-#[ignore = "issue 4: OCR tables"]
 fn city_info_center_code_correction_and_agreements() {
     let rows = checks_of("wuhan-city-info-center-2023-final");
     let correction = rows.iter().find(|r| r.check == "t06.code_correction").expect("a correction check");

@@ -41,7 +41,6 @@ fn jianghan_tables() {
 
 /// Issue 4: OCR-mangled tables.
 #[test]
-#[ignore = "issue 4: OCR tables"]
 fn city_info_center_tables() {
     assert_at_least("wuhan-city-info-center-2023-final", Part::Tables, 97.0, 98.0);
 }
