@@ -53,6 +53,8 @@ pub use error::{DocError, Error, Result};
 pub use model::{Code, Document, Fact};
 pub use pipeline::{Config, DEFAULT_MAX_FILE_BYTES, RunSummary, parse_document, parse_file, run};
 
-/// Version of the parsing rules. Recorded in `documents.parser_version`; a change means the
-/// same bytes may give different facts.
-pub const PARSER_VERSION: &str = concat!("cnbudget-", env!("CARGO_PKG_VERSION"), "/p1");
+/// Version of the parsing rules: the crate version and a hash of the sources and bundled
+/// reference that decide what a report parses into (build.rs). Recorded in
+/// `documents.parser_version`, and the key of the cache: any change to the rules re-parses
+/// every file.
+pub const PARSER_VERSION: &str = concat!("cnbudget-", env!("CARGO_PKG_VERSION"), "/", env!("CNBUDGET_RULES_HASH"));

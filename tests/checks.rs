@@ -109,7 +109,6 @@ fn city_info_center_code_correction_and_agreements() {
 
 /// NOTES 000: §五(二)'s classes sum to 1559.39 against the stated 1559.38.
 #[test]
-#[ignore = "issue 5: narrative extraction"]
 fn caidian_class_sum_is_off_by_a_cent() {
     let rows = checks_of("wuhan-caidian-bigdata-2023-final");
     let r = rows
@@ -121,7 +120,6 @@ fn caidian_class_sum_is_off_by_a_cent() {
 
 /// NOTES 003: §五(三)'s 年初预算 classes sum to 2776.34 against the stated 2776.35.
 #[test]
-#[ignore = "issue 5: narrative extraction"]
 fn city_info_center_initial_budget_is_off_by_a_cent() {
     let rows = checks_of("wuhan-city-info-center-2023-final");
     let r = rows
