@@ -35,6 +35,7 @@ pub mod curate;
 pub mod decode;
 pub mod discover;
 pub mod error;
+pub mod extract;
 pub mod inspect;
 pub mod metadata;
 pub mod model;

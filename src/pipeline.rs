@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, Cache, CacheStats};
 use crate::decode::{self, Format};
-use crate::discover::{self, Entry};
+use crate::discover::{self, Entry, Kind};
 use crate::error::{DocError, Error, Result};
 use crate::model::{Diagnostic, Document, Fact, Meta};
 use crate::segment::{self, Segmented};
@@ -74,6 +74,8 @@ pub struct RunSummary {
     pub ok: usize,
     pub partial: usize,
     pub failed: usize,
+    /// Files not read because they duplicate another (a text beside its PDF).
+    pub skipped: usize,
     pub facts: usize,
     /// Arithmetic checks that failed, over all documents.
     pub checks_failed: usize,
@@ -174,6 +176,7 @@ impl RunSummary {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
             Status::Failed => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
         }
         self.facts += doc.facts.len();
         self.checks_failed += doc.checks_failed();
@@ -211,8 +214,13 @@ fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
         reused: false,
     };
     let format = match &entry.kind {
-        Ok(format) => *format,
-        Err(reason) => return failed(reason.clone()),
+        Kind::Read(format) => *format,
+        Kind::Unreadable(reason) => return failed(reason.clone()),
+        Kind::DuplicateOf(pdf) => {
+            let mut read = failed(DocError::Duplicate(pdf.clone()).to_string());
+            read.doc.status = Status::Skipped;
+            return read;
+        }
     };
     if let Ok(meta) = std::fs::metadata(&entry.path)
         && meta.len() > config.max_file_bytes

@@ -10,6 +10,7 @@
 //! - `crash`: SIGKILL at several points of a run, and two runs on one output.
 //! - `incremental`: nightly runs re-parse only what changed, and equal a full rebuild.
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
+//! - `pdf`: PDFs read through pdftotext equal their text; unreadable PDFs get a reason.
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
 
 mod util;
@@ -22,5 +23,6 @@ mod gold;
 mod hostile;
 mod incremental;
 mod output_contract;
+mod pdf;
 mod reference;
 mod scores;
