@@ -5,6 +5,7 @@
 //! - `scores`: each report's recall and precision against the thresholds the issues set.
 //! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
 //! - `checks`: the reports' own arithmetic: documented defects fail, the rest passes.
+//! - `codes`: every gold figure found carries gold's code (none invented).
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
 //! - `hostile`: broken and hostile input, one test each.
 //! - `crash`: SIGKILL at several points of a run, and two runs on one output.
@@ -17,6 +18,7 @@ mod util;
 
 mod checks;
 mod cli;
+mod codes;
 mod consumers;
 mod crash;
 mod gold;
