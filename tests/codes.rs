@@ -55,3 +55,37 @@ fn every_found_gold_figure_has_gold_s_code() {
     assert!(compared >= 500, "only {compared} gold figures found to compare");
     assert!(wrong.is_empty(), "{} codes differ from gold:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// A code no bundled source has, printed by another report of the same run: the narrative
+/// row of hongshan (line 262, 一般公共服务支出（类）商贸事务（款）招商引资（项）) takes it as
+/// `corpus`, and its "no code" note goes.
+#[test]
+fn a_code_another_report_of_the_run_prints_is_learned() {
+    use crate::util::{Dir, batches, cnbudget, corpus, fixture, list_text, text};
+    let dir = Dir::new("corpus-codes");
+    std::fs::create_dir(dir.join("in")).unwrap();
+    std::fs::copy(fixture("corpus/prints-2011308.txt"), dir.join("in/commerce.txt")).unwrap();
+    std::fs::copy(corpus().join("wuhan-hongshan-bigdata-2023-final.txt"), dir.join("in/hongshan.txt")).unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let mut rows = Vec::new();
+    for b in batches(&dir.join("out/facts")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "source_file", r).as_deref() == Some("hongshan.txt")
+                && text(&b, "name", r).as_deref() == Some("招商引资")
+            {
+                rows.push((text(&b, "code", r), text(&b, "code_source", r), text(&b, "source_line", r)));
+            }
+        }
+    }
+    assert_eq!(rows.len(), 2, "年初预算 and 决算 (gold line 262)");
+    for row in rows {
+        assert_eq!(row, (Some("2011308".into()), Some("corpus".into()), Some("262".into())));
+    }
+    for b in batches(&dir.join("out/documents.parquet")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "source_file", r).as_deref() == Some("hongshan.txt") {
+                assert!(!list_text(&b, "notes", r).iter().any(|n| n.contains("招商引资")));
+            }
+        }
+    }
+}

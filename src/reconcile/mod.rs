@@ -21,9 +21,15 @@ use crate::vocab::CheckStatus;
 
 /// Checks one document.
 pub fn reconcile(facts: &[Fact], corrections: &[Correction]) -> Vec<Check> {
+    recheck(facts, corrections.iter().map(correction_check).collect())
+}
+
+/// Checks a document again after its codes changed (codes learned from the corpus): every
+/// identity is re-evaluated; the code corrections, which the facts no longer show, are kept.
+pub fn recheck(facts: &[Fact], previous: Vec<Check>) -> Vec<Check> {
     let mut checks = within::checks(facts);
     checks.extend(across::checks(facts));
-    checks.extend(corrections.iter().map(correction_check));
+    checks.extend(previous.into_iter().filter(|c| c.check.ends_with(".code_correction")));
     checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
     checks
 }
