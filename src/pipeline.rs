@@ -23,6 +23,7 @@ use crate::document::{parse_guarded, report_id};
 use crate::error::{DocError, Error, Result};
 use crate::model::Document;
 use crate::reconcile;
+use crate::reconcile::budgets::BudgetIndex;
 use crate::sink::{Sink, Written};
 use crate::vocab::Status;
 
@@ -127,6 +128,13 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     Ok(summary)
 }
 
+/// What the first pass learns from the whole run for the second.
+#[derive(Default)]
+struct RunIndex {
+    codes: CorpusIndex,
+    budgets: BudgetIndex,
+}
+
 /// Where the first pass left a document for the second.
 enum Slot {
     /// In the next cache, under this key.
@@ -143,15 +151,16 @@ fn read_all(
     cache: &Cache,
     summary: &mut RunSummary,
     progress: &ProgressBar,
-) -> (Vec<Slot>, CorpusIndex, Vec<(String, String)>) {
+) -> (Vec<Slot>, RunIndex, Vec<(String, String)>) {
     let mut slots = Vec::with_capacity(entries.len());
-    let mut index = CorpusIndex::default();
+    let mut index = RunIndex::default();
     let mut manifest = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
         let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
         for r in read {
             summary.count_read(&r);
-            index.learn(&r.doc);
+            index.codes.learn(&r.doc);
+            index.budgets.learn(&r.doc);
             slots.push(match (r.key, r.cached) {
                 (Some(key), true) => {
                     manifest.push((r.doc.source_file.clone(), key.clone()));
@@ -179,7 +188,7 @@ fn write_all(
     config: &Config,
     pool: &rayon::ThreadPool,
     cache: &Cache,
-    index: &CorpusIndex,
+    index: &RunIndex,
     sink: Sink,
     summary: &mut RunSummary,
     progress: &ProgressBar,
@@ -214,8 +223,9 @@ fn write_all(
     })
 }
 
-/// A document of pass 1, with the codes the corpus gives it (and its checks redone if any).
-fn finish_document(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache, index: &CorpusIndex) -> Document {
+/// A document of pass 1, with the codes the corpus gives it (and its checks redone if any) and
+/// its checks against the department's published budget.
+fn finish_document(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache, index: &RunIndex) -> Document {
     let mut doc = match slot {
         Slot::Held(doc) => (**doc).clone(),
         // The entry was written in pass 1; should it be gone, the file is read again.
@@ -223,8 +233,13 @@ fn finish_document(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache, i
             cache.load_next(key, &entry.relative).unwrap_or_else(|| read_entry(entry, config, cache).doc)
         }
     };
-    if corpus::fill(&mut doc, index) {
+    if corpus::fill(&mut doc, &index.codes) {
         doc.checks = reconcile::recheck(&doc.facts, std::mem::take(&mut doc.checks));
+    }
+    let across_reports = index.budgets.checks(&doc);
+    if !across_reports.is_empty() {
+        doc.checks.extend(across_reports);
+        doc.checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
     }
     doc
 }

@@ -8,9 +8,12 @@
 //! t03/t05, t06 人员经费 + 公用经费 vs t05 basic, narrative vs table). A check passes when
 //! the figures are equal, is `rounding` when they differ by no more than one unit in the
 //! last printed place per summed term (0.01 万元 each for 万元 tables), and fails otherwise.
+//! Across reports, [`budgets`] checks a final account's 年初预算 against the department's
+//! published budget of the same year, when the run has both.
 //! Does not change any fact.
 
 pub mod across;
+pub mod budgets;
 pub mod within;
 
 use rust_decimal::Decimal;
