@@ -15,8 +15,25 @@ use crate::vocab::Unit;
 const MAX_CENTS: i128 = 10i128.pow(18) - 1;
 
 /// A printed amount, exact, in the unit it was printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Amount(Decimal);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Amount(#[serde(with = "decimal_text")] Decimal);
+
+/// Serde for a decimal as its text (`"1808.5"`): exact, keeps the scale, and needs nothing of
+/// the format (the cache's postcard is not self-describing).
+pub mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::str::FromStr;
+
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(d)?;
+        Decimal::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
 
 impl Amount {
     /// Parses a printed number: an optional minus sign, digits with optional `,` thousands

@@ -32,7 +32,8 @@ EXIT STATUS:
 pub enum Command {
     /// Read every report under the input folder and publish the datasets.
     ///
-    /// Every .txt, .md and .json (page-array) file below INPUT is a report. Each gets a row in
+    /// Every .txt, .md, .json (page-array) and .pdf file below INPUT is a report (a text beside
+    /// its PDF is the same report: the PDF is read). Each gets a row in
     /// documents.parquet; its figures go to facts/ and the curated datasets, partitioned by
     /// fiscal year. The new output is written beside OUTPUT and swapped in only when
     /// complete, so readers and interrupted runs never see a half-written dataset.
@@ -48,7 +49,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The report (.txt, .md or page-array .json).
+    /// The report (.txt, .md, page-array .json or .pdf).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// List the checks that pass, too.
@@ -67,6 +68,12 @@ pub struct RunArgs {
     /// Worker threads [default: the number of CPUs].
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Skip (as a failed document) any file larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_mb: u64,
+    /// Parse every file again instead of reusing the last run's results for unchanged files.
+    #[arg(long)]
+    pub rebuild: bool,
     /// Exit with status 3 when any document failed to parse.
     #[arg(long)]
     pub strict: bool,
@@ -88,6 +95,8 @@ impl RunArgs {
             output: cwd.join(&self.output),
             jobs,
             progress: terminal && !self.quiet,
+            max_file_bytes: self.max_file_mb << 20,
+            rebuild: self.rebuild,
         })
     }
 }

@@ -29,11 +29,14 @@
 //! ```
 
 pub mod amount;
+pub mod cache;
 pub mod codes;
 pub mod curate;
 pub mod decode;
 pub mod discover;
+pub mod document;
 pub mod error;
+pub mod extract;
 pub mod inspect;
 pub mod metadata;
 pub mod model;
@@ -48,10 +51,13 @@ pub mod vocab;
 mod pipeline;
 
 pub use amount::Amount;
+pub use document::{parse_document, parse_file};
 pub use error::{DocError, Error, Result};
 pub use model::{Code, Document, Fact};
-pub use pipeline::{Config, RunSummary, parse_document, parse_file, run};
+pub use pipeline::{Config, DEFAULT_MAX_FILE_BYTES, RunSummary, run};
 
-/// Version of the parsing rules. Recorded in `documents.parser_version`; a change means the
-/// same bytes may give different facts.
-pub const PARSER_VERSION: &str = concat!("cnbudget-", env!("CARGO_PKG_VERSION"), "/p1");
+/// Version of the parsing rules: the crate version and a hash of the sources and bundled
+/// reference that decide what a report parses into (build.rs). Recorded in
+/// `documents.parser_version`, and the key of the cache: any change to the rules re-parses
+/// every file.
+pub const PARSER_VERSION: &str = concat!("cnbudget-", env!("CARGO_PKG_VERSION"), "/", env!("CNBUDGET_RULES_HASH"));

@@ -11,7 +11,7 @@ use crate::amount::Amount;
 use crate::vocab::{CheckStatus, CodeSource, Dimension, FundScope, Measure, Phase, Split, Statement, Status, Unit};
 
 /// A functional (3/5/7 digits: 类/款/项) or economic (3/5 digits) classification code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Code(Box<str>);
 
 impl Code {
@@ -56,7 +56,7 @@ impl fmt::Display for Code {
 
 /// One printed amount with everything needed to place it: the `facts` row before the
 /// document-level columns are added.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fact {
     pub statement: Statement,
     pub fund_scope: FundScope,
@@ -90,7 +90,7 @@ impl Fact {
 
 /// Something a parser noticed and could not turn into a fact: written to the document's
 /// `notes` so that a user can see what was left out and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub line: u32,
     pub message: String,
@@ -123,15 +123,17 @@ impl Parsed {
 }
 
 /// One arithmetic identity or cross-statement agreement, tested.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     /// The check's id, e.g. `t03.basic_plus_project` (docs/schema.md lists them).
     pub check: String,
     /// The row or code the check is about.
     pub subject: String,
     /// In yuan.
+    #[serde(with = "crate::amount::decimal_text")]
     pub expected: Decimal,
     /// In yuan.
+    #[serde(with = "crate::amount::decimal_text")]
     pub actual: Decimal,
     pub status: CheckStatus,
     pub detail: String,
@@ -146,7 +148,7 @@ impl Check {
 }
 
 /// What the report says about itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub department: Option<String>,
     pub fiscal_year: Option<i16>,
@@ -157,7 +159,7 @@ pub struct Meta {
 
 /// Everything read from one input file: a `documents` row and the rows it owns in the other
 /// datasets.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// Stable hash of the file's bytes.
     pub report_id: String,

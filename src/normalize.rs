@@ -4,10 +4,12 @@
 //! `sed -n Np` counts it and its page where the input marks pages (`\f`, or a
 //! `-- PAGE_BREAK --` line). Each line's text has HTML tags (`<b>`, `<input …>`), markdown
 //! emphasis, superscript footnote markers (`^{2.}`, `²⁷`) and carriage returns removed,
-//! full-width digits made ASCII, and odd spaces made plain. Does not split cells or read
-//! numbers: a line keeps its tabs and runs of spaces for the table parser.
+//! full-width digits made ASCII, odd spaces made plain, and numbers that OCR split at a
+//! separator joined again (`3, 295. 68` → `3,295.68`, see [`repair_numbers`]). Does not split
+//! cells or read numbers: a line keeps its tabs and runs of spaces for the table parser.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -67,7 +69,7 @@ static CARET_SUPERSCRIPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\^\{[^
 pub fn clean(raw: &str) -> Cow<'_, str> {
     let needs_work = raw.bytes().any(|b| matches!(b, b'<' | b'^' | b'*' | b'\r')) || !raw.is_ascii();
     if !needs_work {
-        return Cow::Borrowed(raw);
+        return repair_numbers(raw);
     }
     let text = TAG.replace_all(raw, "");
     let text = CARET_SUPERSCRIPT.replace_all(&text, "");
@@ -82,7 +84,152 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
+    match repair_numbers(&out) {
+        Cow::Borrowed(_) => Cow::Owned(out),
+        Cow::Owned(repaired) => Cow::Owned(repaired),
+    }
+}
+
+/// Joins numbers that OCR split after a separator, by deleting the spaces of the gap and
+/// nothing else (so no digit is ever made up, moved or dropped):
+///
+/// - a decimal gap, `2196. 49` → `2196.49`: digits, `.`, spaces, then one or two digits that
+///   end the number (followed by the end, a space, a tab, `%`, a unit `万`/`元`/`亿` or
+///   punctuation). Not a list ordinal: a one- or two-digit number that opens a line without
+///   tabs (`1. 12 月`) stays, and so does a `.` that follows another `.` gap (a date
+///   `2023. 12. 31`);
+/// - a thousands gap, `3, 295. 68` → `3,295.68`: one to three digits, then `,` groups of
+///   exactly three digits, at least one after spaces, when the run is plainly one number: it
+///   goes on with decimals, is followed by a unit (`万元`, `元`, `亿`), or fills a table cell
+///   on its own. `1, 2, 3` and `12, 345 个` stay.
+///
+/// ```
+/// use cnbudget::normalize::repair_numbers;
+/// assert_eq!(repair_numbers("合计\t3, 295. 68\t0. 00"), "合计\t3,295.68\t0.00");
+/// assert_eq!(repair_numbers("支出 2196. 49 万元,占 82. 6%"), "支出 2196.49 万元,占 82.6%");
+/// assert_eq!(repair_numbers("1. 2025年部门收支"), "1. 2025年部门收支");
+/// ```
+pub fn repair_numbers(text: &str) -> Cow<'_, str> {
+    if !(text.contains(". ") || text.contains(", ")) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut gaps = decimal_gaps(&chars);
+    gaps.extend(thousands_gaps(&chars, &gaps));
+    if gaps.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    gaps.sort_unstable_by_key(|g| g.start);
+    let mut out = String::with_capacity(text.len());
+    let mut next_gap = gaps.iter().peekable();
+    for (i, c) in chars.iter().enumerate() {
+        while next_gap.peek().is_some_and(|g| g.end <= i) {
+            next_gap.next();
+        }
+        if next_gap.peek().is_some_and(|g| g.contains(&i)) {
+            continue;
+        }
+        out.push(*c);
+    }
     Cow::Owned(out)
+}
+
+/// Characters that may follow the last digit of a number in a report.
+fn ends_number(c: Option<&char>) -> bool {
+    c.is_none_or(|c| {
+        matches!(
+            c,
+            ' ' | '\t' | '%' | '万' | '元' | '亿' | ',' | '，' | ';' | '；' | '。' | '、' | ')' | '）' | ':' | '：'
+        )
+    })
+}
+
+fn digits_before(chars: &[char], end: usize) -> usize {
+    chars[..end].iter().rev().take_while(|c| c.is_ascii_digit()).count()
+}
+
+fn digits_from(chars: &[char], start: usize) -> usize {
+    chars.get(start..).map_or(0, |rest| rest.iter().take_while(|c| c.is_ascii_digit()).count())
+}
+
+fn spaces_from(chars: &[char], start: usize) -> usize {
+    chars.get(start..).map_or(0, |rest| rest.iter().take_while(|c| **c == ' ').count())
+}
+
+/// The last character before `at` that is not a space.
+fn previous_solid(chars: &[char], at: usize) -> Option<char> {
+    chars[..at].iter().rev().find(|c| **c != ' ').copied()
+}
+
+/// The spans of spaces to delete for decimal gaps (`2196. 49`).
+fn decimal_gaps(chars: &[char]) -> Vec<Range<usize>> {
+    let tabbed = chars.contains(&'\t');
+    let mut out = Vec::new();
+    for (dot, _) in chars.iter().enumerate().filter(|(_, c)| **c == '.') {
+        let int_len = digits_before(chars, dot);
+        let spaces = spaces_from(chars, dot + 1);
+        let frac_len = digits_from(chars, dot + 1 + spaces);
+        if int_len == 0 || spaces == 0 || !(1..=2).contains(&frac_len) {
+            continue;
+        }
+        let start = dot - int_len;
+        if !ends_number(chars.get(dot + 1 + spaces + frac_len)) || previous_solid(chars, start) == Some('.') {
+            continue;
+        }
+        let opens_line = chars[..start].iter().all(|c| c.is_whitespace() || *c == '-');
+        if opens_line && int_len <= 2 && !tabbed {
+            continue; // a list ordinal: `1. 12 月份`
+        }
+        out.push(dot + 1..dot + 1 + spaces);
+    }
+    out
+}
+
+/// The spans of spaces to delete for thousands gaps (`3, 295`), given the decimal gaps
+/// already found (a run followed by a repaired decimal part goes on with decimals).
+fn thousands_gaps(chars: &[char], decimal: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let lead = digits_from(chars, i);
+        let starts_run = lead > 0 && (i == 0 || !matches!(chars[i - 1], '0'..='9' | '.' | ','));
+        if !starts_run {
+            i += lead.max(1);
+            continue;
+        }
+        let mut end = i + lead;
+        let mut gaps = Vec::new();
+        while chars.get(end) == Some(&',') {
+            let spaces = spaces_from(chars, end + 1);
+            if digits_from(chars, end + 1 + spaces) != 3 {
+                break;
+            }
+            if spaces > 0 {
+                gaps.push(end + 1..end + 1 + spaces);
+            }
+            end += 1 + spaces + 3;
+        }
+        if lead <= 3 && !gaps.is_empty() && is_one_number(chars, i, end, decimal) {
+            out.extend(gaps);
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// A thousands run `chars[start..end]` that is plainly one number.
+fn is_one_number(chars: &[char], start: usize, end: usize, decimal: &[Range<usize>]) -> bool {
+    let next = chars.get(end);
+    if next.is_some_and(char::is_ascii_digit) {
+        return false;
+    }
+    let with_decimals = next == Some(&'.')
+        && (chars.get(end + 1).is_some_and(char::is_ascii_digit) || decimal.iter().any(|g| g.start == end + 1));
+    let after = chars.get(end + spaces_from(chars, end));
+    let with_unit = matches!(after, Some('万' | '元' | '亿'));
+    let cell_start = previous_solid(chars, start).is_none_or(|c| c == '\t');
+    let cell_end = after.is_none_or(|c| *c == '\t');
+    with_decimals || with_unit || (cell_start && cell_end)
 }
 
 static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -187,6 +334,150 @@ mod tests {
         ];
         for (raw, want) in cases {
             assert_eq!(clean_name(raw), want, "{raw}");
+        }
+    }
+
+    fn ocr_fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/ocr/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Each fixture line is `input ⇒ expected` (tabs written `\t`).
+    #[test]
+    fn split_numbers_are_joined_and_nothing_else() {
+        for (no, line) in
+            ocr_fixture("numbers.txt").lines().enumerate().filter(|(_, l)| !l.starts_with('#') && l.contains('⇒'))
+        {
+            let Some((input, want)) = line.split_once(" ⇒ ") else { continue };
+            let (input, want) = (input.replace("\\t", "\t"), want.replace("\\t", "\t"));
+            assert_eq!(repair_numbers(&input), want, "numbers.txt line {}", no + 1);
+            assert_eq!(reference_repair(&input), want, "reference, numbers.txt line {}", no + 1);
+        }
+    }
+
+    #[test]
+    fn prose_and_cells_are_repaired_when_lines_are_cleaned() {
+        let ls = lines("2023 年度收入合计 3295. 68 万元。\n一、一般公共预算财政拨款收入\t1\t3, 295. 68\t");
+        assert_eq!(ls[0].text, "2023 年度收入合计 3295.68 万元。");
+        assert_eq!(ls[1].text, "一、一般公共预算财政拨款收入\t1\t3,295.68\t");
+    }
+
+    /// The rules restated gap by gap, slowly: for every run of spaces after a `.` or `,`, read
+    /// the number around it and decide. The fast scanner must agree with it on any text.
+    fn reference_repair(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let mut keep = vec![true; chars.len()];
+        let mut a = 0;
+        while a < chars.len() {
+            let b = a + chars[a..].iter().take_while(|c| **c == ' ').count();
+            if b > a && a > 0 && reference_joins(&chars, a, b) {
+                keep[a..b].iter_mut().for_each(|k| *k = false);
+            }
+            a = b.max(a + 1);
+        }
+        chars.iter().zip(keep).filter(|(_, k)| *k).map(|(c, _)| *c).collect()
+    }
+
+    fn reference_joins(chars: &[char], a: usize, b: usize) -> bool {
+        let is_digit = |i: usize| chars.get(i).is_some_and(|c| c.is_ascii_digit());
+        let run_left = |end: usize| (0..end).rev().take_while(|&i| is_digit(i)).count();
+        let run_right = |start: usize| (start..chars.len()).take_while(|&i| is_digit(i)).count();
+        let follows_ok = |i: usize| chars.get(i).is_none_or(|c| " \t%万元亿,，;；。、)）:：".contains(*c));
+        let solid_before = |i: usize| chars[..i].iter().rev().find(|c| **c != ' ').copied();
+        match chars[a - 1] {
+            '.' => {
+                let int = run_left(a - 1);
+                let frac = run_right(b);
+                let start = a - 1 - int;
+                let ordinal =
+                    int <= 2 && !chars.contains(&'\t') && chars[..start].iter().all(|c| c.is_whitespace() || *c == '-');
+                int > 0
+                    && (1..=2).contains(&frac)
+                    && follows_ok(b + frac)
+                    && solid_before(start) != Some('.')
+                    && !ordinal
+            }
+            ',' => {
+                // Walk left to the start of the run of `,ddd` groups, then right to its end.
+                let mut start = a - 1;
+                loop {
+                    let d = run_left(start);
+                    if d == 3 && start >= 3 {
+                        let before = start - 3;
+                        let s = chars[..before].iter().rev().take_while(|c| **c == ' ').count();
+                        if before > s && chars[before - s - 1] == ',' {
+                            start = before - s - 1;
+                            continue;
+                        }
+                    }
+                    start -= d;
+                    break;
+                }
+                let lead = run_left(start + run_right(start));
+                let lead_len = run_right(start);
+                if lead_len == 0 || lead_len > 3 || lead != lead_len {
+                    return false;
+                }
+                if start > 0 && matches!(chars[start - 1], '0'..='9' | '.' | ',') {
+                    return false;
+                }
+                let mut end = start + lead_len;
+                let mut has_gap_here = false;
+                while chars.get(end) == Some(&',') {
+                    let s = (end + 1..chars.len()).take_while(|&i| chars[i] == ' ').count();
+                    if run_right(end + 1 + s) != 3 {
+                        break;
+                    }
+                    has_gap_here |= end + 1 == a;
+                    end += 1 + s + 3;
+                }
+                if !has_gap_here || is_digit(end) {
+                    return false;
+                }
+                let dec_spaces = (end + 1..chars.len()).take_while(|&i| chars[i] == ' ').count();
+                let with_decimals = chars.get(end) == Some(&'.')
+                    && (is_digit(end + 1) || (dec_spaces > 0 && reference_joins(chars, end + 1, end + 1 + dec_spaces)));
+                let after = (end..chars.len()).find(|&i| chars[i] != ' ');
+                let with_unit = after.is_some_and(|i| matches!(chars[i], '万' | '元' | '亿'));
+                let cell = solid_before(start).is_none_or(|c| c == '\t') && after.is_none_or(|i| chars[i] == '\t');
+                with_decimals || with_unit || cell
+            }
+            _ => false,
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so that the test needs no crate and fails
+    /// the same way every time.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn fast_repair_agrees_with_the_reference_on_random_text() {
+        const PIECES: &[&str] = &[
+            "1", "3", "12", "295", "2196", "68", "4", "000", "1234", ".", ". ", ",", ", ", ",  ", " ", "\t", "万元",
+            "元", "%", "本表", "年", "-", "。", "、", "(", ")",
+        ];
+        let mut rng = Rng(0x5eed_40c2);
+        for _ in 0..20_000 {
+            let n = 1 + (rng.next() % 12) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let fast = repair_numbers(&text);
+            assert_eq!(fast, reference_repair(&text), "on {text:?}");
+            // Only spaces are ever removed: the digits and everything else stay in order.
+            let solid = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+            assert_eq!(solid(&fast), solid(&text), "on {text:?}");
         }
     }
 

@@ -11,7 +11,7 @@ use std::fmt;
 macro_rules! vocab {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
@@ -180,6 +180,8 @@ vocab! {
         Partial => "partial",
         /// Not read at all; `error` says why.
         Failed => "failed",
+        /// Not read because another file is the same report (`error` names it).
+        Skipped => "skipped",
     }
 }
 

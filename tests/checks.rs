@@ -97,7 +97,6 @@ fn jianghan_t02_vs_t03_is_the_only_defect() {
 /// NOTES 003: the OCR misread `13113` on 对个人和家庭的补助 is corrected to 303 because
 /// 30301 + 30302 = 193.37, and the check says so; every cross-statement check passes.
 #[test]
-#[ignore = "issue 4: OCR tables"]
 fn city_info_center_code_correction_and_agreements() {
     let rows = checks_of("wuhan-city-info-center-2023-final");
     let correction = rows.iter().find(|r| r.check == "t06.code_correction").expect("a correction check");
@@ -110,7 +109,6 @@ fn city_info_center_code_correction_and_agreements() {
 
 /// NOTES 000: §五(二)'s classes sum to 1559.39 against the stated 1559.38.
 #[test]
-#[ignore = "issue 5: narrative extraction"]
 fn caidian_class_sum_is_off_by_a_cent() {
     let rows = checks_of("wuhan-caidian-bigdata-2023-final");
     let r = rows
@@ -122,7 +120,6 @@ fn caidian_class_sum_is_off_by_a_cent() {
 
 /// NOTES 003: §五(三)'s 年初预算 classes sum to 2776.34 against the stated 2776.35.
 #[test]
-#[ignore = "issue 5: narrative extraction"]
 fn city_info_center_initial_budget_is_off_by_a_cent() {
     let rows = checks_of("wuhan-city-info-center-2023-final");
     let r = rows
@@ -130,4 +127,30 @@ fn city_info_center_initial_budget_is_off_by_a_cent() {
         .find(|r| r.check == "narrative.classes_sum" && r.expected == "27763500.00")
         .expect("the 年初预算 check");
     assert_eq!((r.actual.as_str(), r.status.as_str()), ("27763400.00", "rounding"));
+}
+
+/// A final account and the same department's budget of the same year in one run: each
+/// 年初预算 the final account's prose states (city-info-center §五(三), lines 390–403) meets
+/// the published budget (a budget table holding the same figures, as that report's 2023
+/// budget would print them).
+#[test]
+fn a_final_account_s_initial_budget_meets_the_published_budget() {
+    use crate::util::{Dir, cnbudget, corpus, fixture};
+    let dir = Dir::new("budget-vs-final");
+    std::fs::create_dir(dir.join("in")).unwrap();
+    std::fs::copy(fixture("corpus/city-info-budget-2023.txt"), dir.join("in/budget.txt")).unwrap();
+    std::fs::copy(corpus().join("wuhan-city-info-center-2023-final.txt"), dir.join("in/final.txt")).unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let mut got: Vec<(String, String)> = Vec::new();
+    for b in batches(&dir.join("out/checks")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "check", r).as_deref() == Some("budget_vs_final") {
+                got.push((text(&b, "subject", r).unwrap(), text(&b, "status", r).unwrap()));
+            }
+        }
+    }
+    got.sort();
+    let want =
+        [("201", "pass"), ("208", "pass"), ("210", "pass"), ("221", "pass"), ("一般公共预算财政拨款支出", "pass")];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
 }

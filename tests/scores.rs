@@ -41,14 +41,13 @@ fn jianghan_tables() {
 
 /// Issue 4: OCR-mangled tables.
 #[test]
-#[ignore = "issue 4: OCR tables"]
 fn city_info_center_tables() {
     assert_at_least("wuhan-city-info-center-2023-final", Part::Tables, 97.0, 98.0);
 }
 
 /// Issue 5: the narrative of every Wuhan report.
 #[test]
-#[ignore = "issue 5: narrative extraction"]
+#[ignore = "issue 5: hongshan is at 92.2% exact recall: 2011308 and 2101199 are not in data/reference"]
 fn wuhan_narratives() {
     for report in [
         "wuhan-caidian-bigdata-2023-final",

@@ -89,7 +89,7 @@ pub fn corpus_output() -> &'static Path {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
         let dir = tempfile::Builder::new().prefix("cnbudget-corpus-").tempdir().expect("temp dir");
-        let config = cnbudget::Config { input: corpus(), output: dir.path().join("out"), jobs: 2, progress: false };
+        let config = cnbudget::Config { jobs: 2, ..cnbudget::Config::new(corpus(), dir.path().join("out")) };
         cnbudget::run(&config).expect("the pipeline runs on the bundled corpus");
         dir
     })
@@ -133,6 +133,14 @@ pub fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {
         arrow_schema::DataType::Boolean => col.as_boolean().value(row).to_string(),
         other => panic!("column {column}: unexpected type {other}"),
     })
+}
+
+/// One cell of a list-of-strings column.
+pub fn list_text(batch: &RecordBatch, column: &str, row: usize) -> Vec<String> {
+    let col = batch.column_by_name(column).unwrap_or_else(|| panic!("no column {column}"));
+    let items = col.as_list::<i32>().value(row);
+    let items = items.as_string::<i32>();
+    (0..items.len()).map(|i| items.value(i).to_string()).collect()
 }
 
 /// A facts row as the tests compare it.

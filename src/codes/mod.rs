@@ -6,11 +6,13 @@
 //! ([`misread`]); a statement printed without a code column is aligned with a sibling that
 //! prints codes ([`align`], `sibling_table`); then a row's name, level and 类/款/项 path are
 //! looked up first in the codes the report itself prints (`sibling_table`), then in the
-//! bundled reference (`standard`, [`reference`]). A row that fits two codes is ambiguous and
-//! stays without one. Does not change a printed code otherwise.
+//! bundled reference (`standard`, [`mod@reference`]). A row that fits two codes is ambiguous and
+//! stays without one. Once the whole run is read, [`corpus`] tries what is left against the
+//! codes the other reports print (`corpus`). Does not change a printed code otherwise.
 
 pub mod align;
 pub mod book;
+pub mod corpus;
 pub mod misread;
 pub mod reference;
 

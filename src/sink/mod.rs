@@ -121,6 +121,11 @@ impl Sink {
         Ok(())
     }
 
+    /// The staging folder the new output is written into.
+    pub fn staging(&self) -> &Path {
+        self.publisher.staging()
+    }
+
     /// What has been written so far.
     pub fn written(&self) -> Written {
         self.written

@@ -59,10 +59,10 @@ impl Columns {
         self.push(Field::new(name, DataType::Utf8, nullable), Arc::new(b.finish()))
     }
 
-    fn list<'s>(self, name: &str, values: impl Iterator<Item = Vec<&'s str>>) -> Columns {
+    fn list<S: AsRef<str>>(self, name: &str, values: impl Iterator<Item = Vec<S>>) -> Columns {
         let mut b = ListBuilder::new(StringBuilder::new());
         for list in values {
-            list.into_iter().for_each(|v| b.values().append_value(v));
+            list.into_iter().for_each(|v| b.values().append_value(v.as_ref()));
             b.append(true);
         }
         let item = Arc::new(Field::new("item", DataType::Utf8, true));
@@ -140,7 +140,7 @@ fn documents_columns(docs: &[&Document]) -> Columns {
         .i32("facts", d().map(|x| clamp_i32(x.facts.len())))
         .i32("checks_failed", d().map(|x| clamp_i32(x.checks_failed())))
         .utf8("parser_version", false, d().map(|_| Some(PARSER_VERSION)))
-        .list("notes", d().map(|x| x.notes.iter().map(|n| n.message.as_str()).collect()))
+        .list("notes", d().map(|x| x.notes.iter().map(|n| n.to_string()).collect()))
 }
 
 fn facts_columns(rows: &[Owned<&Fact>]) -> Columns {

@@ -4,8 +4,12 @@
 //! per position (the header path from top to bottom, what the column holds, its printed
 //! column number), the columns cut into side-by-side [`Group`]s (a t01 prints a revenue and an
 //! expenditure half, a t06 three code–name–amount blocks), and the body rows. Rows are
-//! tab-separated or markdown (`| a | b |`); a line that is neither is not part of the grid.
-//! Does not decide what a column means for the statement: that is `meaning`'s job.
+//! tab-separated or markdown (`| a | b |`); a line that is neither is not part of the grid,
+//! except a totals line that lost its tabs below the body ([`super::flattened`]). OCR noise
+//! in the header (`私 日 父 秘`, `1 おし口 父 おば`) is survived by trusting the 栏次 numbers and
+//! the body's content over the header words, and a group label that OCR split across the
+//! cells of its merged header cell over a `小计` is joined. Does not decide what a column
+//! means for the statement: that is `meaning`'s job.
 
 use std::ops::Range;
 
@@ -101,7 +105,9 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
     }
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let (header, numbers, body_start) = split_header(&rows);
-    let mut columns = header_paths(&rows[..header], width)
+    let mut header_rows = rows[..header].to_vec();
+    let merged = join_split_group_labels(&mut header_rows);
+    let mut columns = header_paths(&header_rows, width, &merged)
         .into_iter()
         .enumerate()
         .map(|(c, path)| {
@@ -109,10 +115,44 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
             Column { role: header_role(&path, number), path, number }
         })
         .collect::<Vec<_>>();
-    let body: Vec<Row> = rows[body_start..].to_vec();
+    let mut body: Vec<Row> = rows[body_start..].to_vec();
     refine_roles_by_content(&mut columns, &body);
     let groups = groups(&columns);
+    let flat = flattened_rows(lines, body.first().map(|r| r.line), &columns, &groups);
+    if !flat.is_empty() {
+        body.extend(flat);
+        body.sort_by_key(|r| r.line.no);
+    }
     Some(Grid { columns, groups, body })
+}
+
+/// The flattened totals lines below the first body row (see [`super::flattened`]), as rows:
+/// the k-th label in the k-th group's label column, its value in that group's first amount
+/// column.
+fn flattened_rows<'a>(
+    lines: &'a [Line],
+    first_body: Option<&Line>,
+    columns: &[Column],
+    groups: &[Group],
+) -> Vec<Row<'a>> {
+    let Some(first) = first_body.and_then(|f| lines.iter().position(|l| std::ptr::eq(l, f))) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in lines[first..].iter().filter(|l| split_row(&l.text).is_none()) {
+        let Some(pairs) = super::flattened::totals(&line.text) else { continue };
+        let mut cells = vec![String::new(); columns.len()];
+        for ((label, value), group) in pairs.into_iter().zip(groups) {
+            let role_at = |role: Role| group.columns.clone().find(|&c| columns[c].role == role);
+            let label_col = role_at(Role::Name).or_else(|| role_at(Role::Code));
+            if let (Some(l), Some(v)) = (label_col, role_at(Role::Amount)) {
+                cells[l] = label;
+                cells[v] = value;
+            }
+        }
+        out.push(Row { line, cells });
+    }
+    out
 }
 
 /// Finds where the header ends: at the 栏次 (column-number) row if there is one, else before
@@ -145,12 +185,49 @@ fn is_number_row(row: &Row) -> bool {
     seen >= 1
 }
 
+/// A header cell whose extent is known: (header row, columns).
+type Merged = (usize, Range<usize>);
+
+/// Joins a group label that OCR split across the cells of its merged header cell. A `小计`
+/// column opens the group it subtotals, so the header text above the `小计` and the columns
+/// that follow it, printed in consecutive cells (`公务` | `用车购置及` | `运行费` over `小计` |
+/// `公务用车购置费` | `公务用车运行费`), is one label over exactly those columns: it is moved
+/// into the first cell, and its extent returned. A label above a `小计` that fills its own
+/// cell only (the next cell empty, as a merged cell prints) is left as printed.
+fn join_split_group_labels(header: &mut [Row]) -> Vec<Merged> {
+    let mut merged = Vec::new();
+    for r in 1..header.len() {
+        let subtotals: Vec<usize> =
+            (0..header[r].cells.len()).filter(|&c| squeezed(header[r].cell(c)) == "小计").collect();
+        for c in subtotals {
+            let above = &mut header[r - 1];
+            let run = (c..above.cells.len()).take_while(|&k| !above.cell(k).trim().is_empty()).count();
+            if run < 2 {
+                continue;
+            }
+            let joined: String = (c..c + run).map(|k| squeezed(above.cell(k))).collect();
+            for cell in above.cells.iter_mut().skip(c).take(run) {
+                cell.clear();
+            }
+            if let Some(cell) = above.cells.get_mut(c) {
+                *cell = joined;
+            }
+            merged.push((r - 1, c..c + run));
+        }
+    }
+    merged
+}
+
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Folds the header rows into one path per column. A header cell covers the empty cells to
-/// its right, but never beyond the cell above it.
-fn header_paths(header: &[Row], width: usize) -> Vec<Vec<String>> {
+/// its right, but never beyond the cell above it, nor beyond its known extent (`merged`).
+fn header_paths(header: &[Row], width: usize, merged: &[Merged]) -> Vec<Vec<String>> {
     let mut paths = vec![Vec::new(); width];
     let mut parents: Vec<Range<usize>> = std::iter::once(0..width).collect();
-    for row in header {
+    for (r, row) in header.iter().enumerate() {
         let mut spans = Vec::new();
         for parent in &parents {
             let mut c = parent.start;
@@ -161,7 +238,11 @@ fn header_paths(header: &[Row], width: usize) -> Vec<Vec<String>> {
                     c += 1;
                     continue;
                 }
-                let end = (c + 1..parent.end).find(|&k| !row.cell(k).trim().is_empty()).unwrap_or(parent.end);
+                let known = merged.iter().find(|(mr, span)| *mr == r && span.start == c).map(|(_, s)| s.end);
+                let end = known.unwrap_or_else(|| {
+                    (c + 1..parent.end).find(|&k| !row.cell(k).trim().is_empty()).unwrap_or(parent.end)
+                });
+                let end = end.min(parent.end);
                 for path in &mut paths[c..end] {
                     path.push(text.clone());
                 }
@@ -244,6 +325,54 @@ mod tests {
         let groups = g.groups.iter().map(|g| g.columns.clone()).collect();
         let body = g.body.len();
         (lines.clone(), cols, groups, body)
+    }
+
+    fn section(name: &str) -> Shape {
+        grid_of(&crate::tables::ocr_fixture("headers.txt", Some(name)))
+    }
+
+    #[test]
+    fn a_group_label_split_over_a_subtotal_is_joined_over_its_columns() {
+        let (_, cols, _, _) = section("split-over-subtotal");
+        let paths: Vec<&str> = cols.iter().map(|c| c.1.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "合计",
+                "因公出国(境)费",
+                "公务用车购置及运行费/小计",
+                "公务用车购置及运行费/公务用车购置费",
+                "公务用车购置及运行费/公务用车运行费",
+                "公务接待费"
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_wrapped_down_a_column_are_not_joined_across() {
+        let (_, cols, _, _) = section("wrapped-not-split");
+        assert_eq!(cols[2].1, "本年收入/合计");
+        assert_eq!(cols[3].1, "财政拨款/收入");
+        assert_eq!(cols[4].1, "上级补/助收入");
+    }
+
+    #[test]
+    fn noise_headers_still_give_the_column_roles() {
+        let roles = |name: &str| section(name).1.iter().map(|c| (c.0, c.2)).collect::<Vec<_>>();
+        assert_eq!(
+            roles("noise-over-names"),
+            [(Role::Name, None), (Role::Amount, Some(1)), (Role::Amount, Some(2)), (Role::Amount, Some(3))]
+        );
+        assert_eq!(
+            roles("noise-over-codes"),
+            [
+                (Role::Code, None),
+                (Role::Name, None),
+                (Role::Amount, Some(1)),
+                (Role::Amount, Some(2)),
+                (Role::Amount, Some(3))
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::vocab::{CodeSource, Dimension, FundScope, Measure, Phase, Split, Stat
 
 use super::grid::{Column, Grid, Role};
 use super::records::Record;
+use super::split_value::{self, Identity};
 
 /// What the document tells a table parser.
 #[derive(Debug, Clone, Copy)]
@@ -26,10 +27,10 @@ pub struct Context {
 
 /// Where an amount column's figures go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Target {
-    fund_scope: FundScope,
-    split: Split,
-    measure: Measure,
+pub(super) struct Target {
+    pub(super) fund_scope: FundScope,
+    pub(super) split: Split,
+    pub(super) measure: Measure,
 }
 
 /// Which half of a two-sided statement (t01, t04) a group is.
@@ -60,12 +61,21 @@ fn is_total_name(name: &str) -> bool {
 /// Turns a statement's records into facts.
 pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
     if statement == Statement::T09 {
-        return three_public(grid, records, ctx);
+        return super::three_public::facts(grid, records, ctx);
     }
     let mut out = Parsed::default();
     let sides = sides(statement, grid);
+    let identities: Vec<Vec<Identity>> =
+        grid.groups.iter().map(|g| expenditure_identities(statement, grid, g, ctx)).collect();
     for rec in records {
         let side = sides.get(rec.group).copied().flatten();
+        let mut amounts = rec.amounts.clone();
+        if let Some(ids) = identities.get(rec.group) {
+            let notes = split_value::repair(&mut amounts, ids, rec.line.no);
+            out.diagnostics
+                .extend(notes.into_iter().map(|d| Diagnostic { message: format!("{statement}: {}", d.message), ..d }));
+        }
+        let rec = &Record { amounts, ..rec.clone() };
         let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
         for &(col, amount) in &rec.amounts {
             let Some(target) = column_target(statement, side, &grid.columns[col], ctx) else { continue };
@@ -79,12 +89,33 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     out
 }
 
+/// The identity every row of an expenditure table prints (`1栏 = 2+3+…栏`): its total column
+/// is the sum of its basic, project and other split columns. None for other statements.
+fn expenditure_identities(
+    statement: Statement,
+    grid: &Grid,
+    group: &super::grid::Group,
+    ctx: &Context,
+) -> Vec<Identity> {
+    if !matches!(statement, Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08) {
+        return Vec::new();
+    }
+    let split_of = |c: usize| column_target(statement, None, &grid.columns[c], ctx).map(|t| (c, t.split));
+    let splits: Vec<(usize, Split)> = group.columns.clone().filter_map(split_of).collect();
+    let total = splits.iter().find(|(_, s)| *s == Split::Total).map(|(c, _)| *c);
+    let parts: Vec<usize> = splits.iter().filter(|(_, s)| *s != Split::Total).map(|(c, _)| *c).collect();
+    match total {
+        Some(total) if !parts.is_empty() => vec![Identity { total, parts }],
+        _ => Vec::new(),
+    }
+}
+
 /// What a row is: dimension, level, code and name.
-struct Row {
-    dimension: Dimension,
-    level: Option<u8>,
-    code: Option<Code>,
-    name: String,
+pub(super) struct Row {
+    pub(super) dimension: Dimension,
+    pub(super) level: Option<u8>,
+    pub(super) code: Option<Code>,
+    pub(super) name: String,
 }
 
 fn row_meaning(
@@ -156,7 +187,7 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
 }
 
 /// The measure a column's header states, or the document's default.
-fn measure(column: &Column, ctx: &Context) -> Measure {
+pub(super) fn measure(column: &Column, ctx: &Context) -> Measure {
     let prior = ctx.fiscal_year.is_some_and(|y| column.path.iter().any(|p| mentions_year_before(p, y)));
     if column.says("年初预算") {
         Measure::InitialBudget
@@ -257,7 +288,7 @@ fn keeps_zero(statement: Statement, row: &Row, target: Target) -> bool {
         && matches!(target.split, Split::Total | Split::Basic | Split::Project)
 }
 
-fn push_fact(
+pub(super) fn push_fact(
     out: &mut Parsed,
     statement: Statement,
     row: &Row,
@@ -304,46 +335,36 @@ fn dedupe_totals(facts: &mut Vec<Fact>) {
     });
 }
 
-/// The 三公 table: every amount column is an item, named by its header.
-fn three_public(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
-    let mut out = Parsed::default();
-    for rec in records {
-        for &(col, amount) in &rec.amounts {
-            let column = &grid.columns[col];
-            let Some((name, level)) = three_public_item(column) else {
-                continue;
-            };
-            if amount.is_zero() {
-                continue;
-            }
-            let measure = measure(column, ctx);
-            let row = Row { dimension: Dimension::ThreePublic, level: Some(level), code: None, name };
-            let target = Target { fund_scope: FundScope::Fiscal, split: Split::Total, measure };
-            push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);
-        }
-    }
-    out
-}
+#[cfg(test)]
+mod tests {
+    use crate::normalize;
+    use crate::segment;
+    use crate::tables::{Context, ocr_fixture, parse};
+    use crate::vocab::{Phase, Split, Unit};
 
-/// The item a 三公 column holds and its level: 合计 0; 因公出国(境)费, 公务用车购置及运行
-/// (维护)费 (its 小计) and 公务接待费 1; 公务用车购置费 and 运行(维护)费 2. Columns outside the
-/// 三公 (机关运行经费) give `None`.
-fn three_public_item(column: &Column) -> Option<(String, u8)> {
-    let items: Vec<&String> = column
-        .path
-        .iter()
-        .filter(|p| !(p.contains("预算") || p.contains("决算") || p.starts_with(|c: char| c.is_ascii_digit())))
-        .collect();
-    let leaf = items.last()?;
-    if column.says("机关运行") {
-        return None;
+    #[test]
+    fn a_split_value_is_joined_when_total_equals_basic_plus_project() {
+        let lines = normalize::lines(&ocr_fixture("split-value-expenditure.txt", None));
+        let seg = segment::segment(&lines);
+        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+        let parsed = parse(&seg.tables[0], &ctx);
+        let got: Vec<(String, Split, String)> = parsed
+            .facts
+            .iter()
+            .map(|f| (f.code.as_ref().map(|c| c.to_string()).unwrap_or_default(), f.split, f.amount.to_string()))
+            .collect();
+        let want = [
+            ("201", Split::Total, "3.05"),
+            ("201", Split::Project, "3.05"),
+            ("20103", Split::Project, "3.00"),
+            ("2010350", Split::Total, "1.00"),
+            ("2010350", Split::Basic, "1.00"),
+        ];
+        let want: Vec<(String, Split, String)> =
+            want.iter().map(|(c, s, a)| (c.to_string(), *s, a.to_string())).collect();
+        assert_eq!(got, want);
+        let notes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("read as 3.05")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("`4.1` | `2`") && n.contains("left out")), "{notes:?}");
     }
-    if leaf.as_str() == "合计" {
-        return Some(("合计".to_string(), 0));
-    }
-    if leaf.as_str() == "小计" {
-        return items.iter().rev().nth(1).map(|p| (p.to_string(), 1));
-    }
-    let under_vehicle = items.len() >= 2 && items[items.len() - 2].contains("公务用车");
-    Some((leaf.to_string(), if under_vehicle { 2 } else { 1 }))
 }

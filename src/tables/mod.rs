@@ -4,12 +4,20 @@
 //! context; gives the statement's facts and what could not be read ([`Parsed`]). Works in
 //! three steps, one module each: [`grid`] splits rows into cells and folds the header into
 //! column roles and groups, [`records`] reads each row's code, name and amounts by content,
-//! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures.
-//! Codes missing from a row are left for `codes` to resolve.
+//! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures
+//! ([`three_public`] for the 三公 table). Repairs of OCR damage are general rules, each with
+//! its own unit test on a fixture of tests/fixtures/ocr/: [`flattened`] totals lines,
+//! [`split_value`] cells joined on the row's arithmetic, and those of `grid` and `records`.
+//! Codes missing from a row, and printed codes that OCR misread, are left for `codes`.
 
+pub mod flattened;
 pub mod grid;
 pub mod meaning;
 pub mod records;
+#[cfg(test)]
+mod regress;
+pub mod split_value;
+pub mod three_public;
 
 pub use meaning::Context;
 
@@ -28,4 +36,24 @@ pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
         diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),
     );
     parsed
+}
+
+/// A fixture of tests/fixtures/ocr/, or one of its sections (the lines after `## name`, up
+/// to the next `##`), comment lines (`# …`) left out.
+#[cfg(test)]
+pub(crate) fn ocr_fixture(file: &str, section: Option<&str>) -> String {
+    let path = format!("{}/tests/fixtures/ocr/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = String::new();
+    let mut inside = section.is_none();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            inside = section == Some(name.trim());
+        } else if inside && !line.starts_with("# ") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(!out.is_empty(), "{path}: no section {section:?}");
+    out
 }

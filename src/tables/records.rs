@@ -4,8 +4,11 @@
 //! code, its name, and its amounts by column. Reads cells by content as well as by position,
 //! because real tables misplace cells: a name printed in the code column (`合 计`), or a
 //! total printed one column too far right, in the next group's code column (a stray value
-//! goes to the nearest group to its left that has a name and no amount). Does not decide
-//! what a row means for the statement.
+//! goes to the nearest group to its left that has a name and no amount). OCR damage too:
+//! the code column's 类/款/项 caption moved into a body row is not a name, a name wrapped
+//! onto a line of its own joins its row, and a line with text but no figure in the amount
+//! columns (noise, a repeated header) gives one note and no record. Does not decide what a
+//! row means for the statement.
 
 use crate::amount::Amount;
 use crate::model::Diagnostic;
@@ -38,11 +41,25 @@ fn has_letters(text: &str) -> bool {
 
 /// Reads every body row of a grid.
 pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
-    let mut out = Vec::new();
+    let mut out: Vec<Record<'a>> = Vec::new();
     let mut diagnostics = Vec::new();
+    // Records of the previous body row (indexes into `out`), and a wrapped name fragment
+    // waiting for the row below.
+    let mut previous: Vec<usize> = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
     for row in &grid.body {
+        if let Some((g, fragment)) = wrapped_fragment(grid, row) {
+            let target = previous.iter().copied().find(|&i| out[i].group == g && continues(&out[i]));
+            match target {
+                Some(i) => out[i].name = out[i].name.take().map(|n| clean_name(&(n + &fragment))),
+                None => pending = Some((g, fragment)),
+            }
+            previous.clear();
+            continue;
+        }
         let mut row_records: Vec<Record> = Vec::with_capacity(grid.groups.len());
         let mut strays: Vec<(usize, Amount)> = Vec::new();
+        let mut row_notes: Vec<Diagnostic> = Vec::new();
         for (g, group) in grid.groups.iter().enumerate() {
             let mut rec = Record { group: g, line: row.line, code: None, name: None, amounts: Vec::new() };
             let mut name_parts: Vec<&str> = Vec::new();
@@ -54,7 +71,10 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                 match grid.columns[c].role {
                     Role::LineNo => {}
                     Role::Code | Role::Name => {
-                        if is_code(cell) {
+                        if grid.columns[c].role == Role::Code && is_level_label(cell) {
+                            // The 类/款/项 caption of the code column, that OCR moved into
+                            // the first body row (`类款项 | 合计`): header text, not a name.
+                        } else if is_code(cell) {
                             push_code(&mut rec.code, cell);
                         } else if let (true, Some(a)) = (is_value(cell), Amount::parse(cell)) {
                             strays.push((g, a));
@@ -69,7 +89,7 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                         None if has_letters(cell) && rec.name.is_none() && name_parts.is_empty() => {
                             name_parts.push(cell)
                         }
-                        None => diagnostics
+                        None => row_notes
                             .push(Diagnostic::new(row.line.no, format!("unreadable amount {cell:?}: left out"))),
                     },
                 }
@@ -79,10 +99,60 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
             }
             row_records.push(rec);
         }
+        let figures = strays.len() + row_records.iter().map(|r| r.amounts.len()).sum::<usize>();
+        if figures == 0 && !row_notes.is_empty() {
+            // Text in the amount columns and not one figure: a header repeated by OCR, or noise.
+            row_notes = vec![Diagnostic::new(
+                row.line.no,
+                "text but no figure in the amount columns (noise or a repeated header): no rows",
+            )];
+        }
+        diagnostics.extend(row_notes);
         place_strays(grid, &mut row_records, strays, row.line, &mut diagnostics);
-        out.extend(row_records.into_iter().filter(|r| !r.is_empty()));
+        if let Some((g, fragment)) = pending.take()
+            && let Some(rec) = row_records.iter_mut().find(|r| r.group == g && continues(r))
+        {
+            rec.name = rec.name.take().map(|n| clean_name(&(fragment + &n)));
+        }
+        previous.clear();
+        for rec in row_records.into_iter().filter(|r| !r.is_empty()) {
+            previous.push(out.len());
+            out.push(rec);
+        }
     }
     (out, diagnostics)
+}
+
+/// The longest piece of a name that a wrapped line holds on its own.
+const MAX_FRAGMENT_CHARS: usize = 12;
+
+/// A line that holds nothing but a piece of a name, in the name column: the rest of a name
+/// that did not fit its cell and wrapped onto a line of its own (`其他政府办公厅（室）及相关机构事`
+/// / `务支出`). Not a fragment: a line with a code, a figure or a row number, a new item (an
+/// ordinal `二、`), a total, or a caption (`其中：`). Gives its group and text.
+fn wrapped_fragment(grid: &Grid, row: &super::grid::Row) -> Option<(usize, String)> {
+    let mut filled = row.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty());
+    let (col, cell) = filled.next()?;
+    if filled.next().is_some() || grid.columns.get(col)?.role != Role::Name {
+        return None;
+    }
+    let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let name = clean_name(cell);
+    let caption = ["其中", "合计", "总计", "小计"].iter().any(|w| name.contains(w)) || squeezed.ends_with([':', '：']);
+    let plain = name == squeezed && has_letters(&name) && !is_code(cell) && !is_value(cell);
+    let group = grid.groups.iter().position(|g| g.columns.contains(&col))?;
+    (plain && !caption && name.chars().count() <= MAX_FRAGMENT_CHARS).then_some((group, name))
+}
+
+/// A record that a wrapped name can belong to: a named row with a code or figures.
+fn continues(rec: &Record) -> bool {
+    rec.name.is_some() && (rec.code.is_some() || !rec.amounts.is_empty())
+}
+
+/// A cell that holds only the 类/款/项 captions of a code column.
+fn is_level_label(cell: &str) -> bool {
+    cell.chars().any(|c| !c.is_whitespace())
+        && cell.chars().all(|c| c.is_whitespace() || matches!(c, '类' | '款' | '项'))
 }
 
 /// A 2-digit 款 or 项 part that continues a code printed in separate columns.
@@ -159,6 +229,33 @@ mod tests {
         assert_eq!(totals.len(), 2);
         assert_eq!(totals[1].2.as_deref(), Some("公用经费合计"));
         assert_eq!(totals[1].3, vec![(5, "30.92".to_string())]);
+    }
+
+    #[test]
+    fn the_level_caption_in_a_code_cell_is_not_a_name() {
+        let got = recs(&crate::tables::ocr_fixture("level-caption.txt", None));
+        let names: Vec<(Option<&str>, Option<&str>)> = got.iter().map(|r| (r.1.as_deref(), r.2.as_deref())).collect();
+        assert_eq!(names, [(None, Some("合计")), (Some("201"), Some("一般公共服务支出")), (None, Some("合计"))]);
+    }
+
+    #[test]
+    fn a_name_wrapped_onto_its_own_line_joins_its_row() {
+        let names = |section: &str| -> Vec<(Option<String>, Option<String>)> {
+            recs(&crate::tables::ocr_fixture("wrapped-names.txt", Some(section)))
+                .into_iter()
+                .map(|r| (r.1, r.2))
+                .collect()
+        };
+        let pair = |c: Option<&str>, n: &str| (c.map(str::to_string), Some(n.to_string()));
+        assert_eq!(
+            names("continues-the-row-above"),
+            [pair(Some("2010399"), "其他政府办公厅（室）及相关机构事务支出"), pair(Some("2010350"), "事业运行")]
+        );
+        assert_eq!(names("opens-the-row-below"), [pair(Some("2080505"), "机关事业单位基本养老保险缴费支出")]);
+        assert_eq!(
+            names("not-fragments"),
+            [pair(Some("201"), "一般公共服务支出"), pair(None, "其中"), pair(None, "外交支出"), pair(None, "合计")]
+        );
     }
 
     #[test]
