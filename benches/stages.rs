@@ -21,13 +21,14 @@ use anyhow::{Context as _, Result};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 use cnbudget::decode::{self, Format};
+use cnbudget::discover::{self, Kind};
 use cnbudget::model::Meta;
 use cnbudget::normalize::{self, Line};
 use cnbudget::segment::{self, Segmented};
 use cnbudget::sink::Sink;
 use cnbudget::tables::{self, Context};
 use cnbudget::vocab::{Phase, Unit};
-use cnbudget::{Document, Fact, codes, discover, metadata, narrative, parse_document, reconcile};
+use cnbudget::{Document, Fact, codes, metadata, narrative, parse_document, reconcile};
 
 /// Documents the pipeline hands the writer at a time (`pipeline::CHUNK`).
 const SINK_CHUNK: usize = 64;
@@ -44,7 +45,10 @@ fn corpus() -> Result<Vec<Report>> {
     let entries = discover::discover(&root).with_context(|| format!("cannot list {}", root.display()))?;
     entries
         .into_iter()
-        .filter_map(|e| e.kind.ok().map(|format| (e.path, e.relative, format)))
+        .filter_map(|e| match e.kind {
+            Kind::Read(format) => Some((e.path, e.relative, format)),
+            Kind::Unreadable(_) | Kind::DuplicateOf(_) => None,
+        })
         .map(|(path, name, format)| {
             let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             Ok(Report { name, bytes, format })

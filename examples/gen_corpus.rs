@@ -27,7 +27,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::Parser;
 use cnbudget::decode::{self, Format};
-use cnbudget::{discover, metadata, normalize};
+use cnbudget::discover::{self, Kind};
+use cnbudget::{metadata, normalize};
 use rayon::prelude::*;
 use regex::Regex;
 
@@ -140,8 +141,11 @@ fn load_templates(dir: &Path) -> Result<Vec<Template>> {
     let mut templates = Vec::new();
     for entry in entries {
         let loaded = match entry.kind {
-            Ok(format) => load_template(&entry.path, entry.relative.clone(), format),
-            Err(reason) => Err(anyhow::anyhow!(reason)),
+            // Renaming and shifting rewrite text; a PDF's text is not stored as written.
+            Kind::Read(Format::Pdf) => Err(anyhow::anyhow!("a PDF: only text reports can be rewritten")),
+            Kind::Read(format) => load_template(&entry.path, entry.relative.clone(), format),
+            Kind::Unreadable(reason) => Err(anyhow::anyhow!(reason)),
+            Kind::DuplicateOf(pdf) => Err(anyhow::anyhow!("the same report as {pdf}")),
         };
         match loaded {
             Ok(t) => templates.push(t),
@@ -156,15 +160,15 @@ fn load_template(path: &Path, relative: String, format: Format) -> Result<Templa
     // The file's own text (for a page array, the JSON), and the text the library parses.
     let raw = decode::decode(&bytes, Format::Text).context("not a readable text")?;
     let parsed = match format {
-        Format::Text => raw.clone(),
         Format::PageArray => decode::decode(&bytes, format).context("not a page array")?,
+        _ => raw.clone(),
     };
     let meta = metadata::read(&normalize::lines(&parsed));
     let department = meta.department.context("the library reads no department in it, so it cannot be renamed")?;
     let name = name_regex(&department)?;
     let body = match format {
-        Format::Text => Body::Text(pieces(&raw, &name)),
         Format::PageArray => Body::Pages(page_pieces(&raw, &name)?),
+        _ => Body::Text(pieces(&raw, &name)),
     };
     if !body.has_name() {
         bail!("its department {department} is not found verbatim in the file");
