@@ -7,11 +7,11 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Dir, batches, cnbudget, corpus, corpus_output, fixture, root, text};
+use crate::util::{Dir, batches, cnbudget, corpus, corpus_output, fact_lines, fixture, root, text};
 
 /// Every fact of one source file, all columns but report_id and source_file.
 fn facts_of(out: &Path, file: &str) -> Vec<String> {
-    const COLUMNS: [&str; 18] = [
+    let columns = [
         "department",
         "fiscal_year",
         "phase",
@@ -31,15 +31,7 @@ fn facts_of(out: &Path, file: &str) -> Vec<String> {
         "source_line",
         "source_page",
     ];
-    let mut rows = Vec::new();
-    for b in batches(&out.join("facts")) {
-        for r in 0..b.num_rows() {
-            if text(&b, "source_file", r).as_deref() == Some(file) {
-                rows.push(COLUMNS.iter().map(|c| text(&b, c, r).unwrap_or_default()).collect::<Vec<_>>().join("|"));
-            }
-        }
-    }
-    rows
+    fact_lines(out, file, &columns)
 }
 
 /// (status, error) of every documents row, by source file.

@@ -80,27 +80,14 @@ pub fn fill(doc: &mut Document, index: &CorpusIndex) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::Amount;
+
     use crate::model::{Code, Diagnostic, Meta};
-    use crate::vocab::{FundScope, Measure, Split, Statement, Status, Unit};
+    use crate::vocab::{Statement, Status};
 
     fn fact(code: Option<&str>, name: &str, path: &[&str]) -> Fact {
-        Fact {
-            statement: if code.is_some() { Statement::T03 } else { Statement::Narrative },
-            fund_scope: FundScope::Gpb,
-            dimension: Dimension::Function,
-            code: code.and_then(Code::parse),
-            code_source: code.map(|_| CodeSource::Printed),
-            level: Some(code.map_or(3, |c| Code::parse(c).map_or(3, |c| c.level()))),
-            name: name.into(),
-            path: path.iter().map(|s| s.to_string()).collect(),
-            split: Split::Total,
-            measure: Measure::Final,
-            amount: Amount::parse("1.00").unwrap(),
-            unit: Unit::Wan,
-            line: 7,
-            page: None,
-        }
+        let statement = if code.is_some() { Statement::T03 } else { Statement::Narrative };
+        let sample = Fact::sample(statement, code, name);
+        Fact { level: sample.level.or(Some(3)), path: path.iter().map(|s| s.to_string()).collect(), line: 7, ..sample }
     }
 
     fn doc(facts: Vec<Fact>, notes: Vec<Diagnostic>) -> Document {
