@@ -101,16 +101,26 @@ fn bare(text: &str) -> &str {
 
 fn kind(line: &Line) -> Kind {
     let t = bare(&line.text);
+    let Some(first) = t.chars().next() else { return Kind::Noise };
+    // Every pattern is anchored at the line's first character: look at it before running any
+    // (most prose lines start with none of these and skip all seven).
+    let numeral = matches!(first, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十');
+    let digit = first.is_ascii_digit();
+    let bracket = matches!(first, '(' | '（');
+    let dash = matches!(first, '-' | '—' | '–');
     let offset = line.text.len() - from_first_word(&line.text).len();
-    if t.is_empty() || PAGE_NUMBER.is_match(t) || CAPTION.is_match(t) || is_contents_entry(t) {
+    let page_number = (digit || dash || first == '第') && PAGE_NUMBER.is_match(t);
+    if page_number || (first == '图' && CAPTION.is_match(t)) || is_contents_entry(t) {
         Kind::Noise
-    } else if PART.is_match(t) || (TITLE_PART.is_match(t) && line.text.starts_with(' ')) {
+    } else if (first == '第' && PART.is_match(t))
+        || (t.ends_with("说明") && line.text.starts_with(' ') && TITLE_PART.is_match(t))
+    {
         Kind::Part
-    } else if SECTION.is_match(t) {
+    } else if numeral && SECTION.is_match(t) {
         Kind::Section
-    } else if let Some(m) = SUB.find(t) {
+    } else if let Some(m) = bracket.then(|| SUB.find(t)).flatten() {
         Kind::Sub(offset + m.end())
-    } else if let Some(m) = ITEM.find(t) {
+    } else if let Some(m) = (digit || bracket || ('①'..='⑳').contains(&first)).then(|| ITEM.find(t)).flatten() {
         Kind::Item(offset + marker_end(m.as_str()))
     } else {
         Kind::Body

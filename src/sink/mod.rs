@@ -31,6 +31,10 @@ use crate::model::Document;
 /// Rows per row group: large enough for efficient scans, small enough that a writer's
 /// buffer stays a few MiB.
 const ROW_GROUP_ROWS: usize = 128 * 1024;
+/// What all open writers may hold together (ArrowWriter::memory_size) before the largest one
+/// writes its row group out. Each year of each dataset has its own writer, and each holds a
+/// whole row group in memory: without a budget, memory grows with the corpus.
+const BUFFER_BUDGET: usize = 64 << 20;
 /// The partition directory of rows whose year could not be read (Hive's name for NULL).
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -118,7 +122,33 @@ impl Sink {
         )?;
         w.checks +=
             self.checks.write_years(props, by_year(docs, |d| d.checks.iter().collect()), schema::checks_batch)?;
-        Ok(())
+        self.keep_within_budget()
+    }
+
+    /// Flushes the largest buffered row groups until the writers hold no more than the budget.
+    /// It depends only on the rows written so far, so reruns still give identical files.
+    fn keep_within_budget(&mut self) -> Result<()> {
+        let datasets = [
+            &mut self.documents,
+            &mut self.facts,
+            &mut self.functional,
+            &mut self.economic,
+            &mut self.revenue,
+            &mut self.three_public,
+            &mut self.checks,
+        ];
+        loop {
+            let sizes: Vec<(usize, usize, Option<Option<i16>>)> = datasets
+                .iter()
+                .enumerate()
+                .flat_map(|(d, ds)| ds.writers.iter().map(move |(p, w)| (w.memory_size(), d, *p)))
+                .collect();
+            let total: usize = sizes.iter().map(|s| s.0).sum();
+            match sizes.iter().max() {
+                Some(&(_, d, partition)) if total > BUFFER_BUDGET => datasets[d].flush(partition)?,
+                _ => return Ok(()),
+            }
+        }
     }
 
     /// The staging folder the new output is written into.
@@ -211,6 +241,15 @@ impl Dataset {
         }
         let writer = self.writers.get_mut(&partition).expect("inserted above");
         writer.write(batch).map_err(parquet_err)
+    }
+
+    /// Writes out one partition's buffered rows as a row group.
+    fn flush(&mut self, partition: Option<Option<i16>>) -> Result<()> {
+        let path = self.path(partition);
+        match self.writers.get_mut(&partition) {
+            Some(w) => w.flush().map_err(|source| Error::Parquet { path, source }),
+            None => Ok(()),
+        }
     }
 
     /// Writes one batch per year partition; gives the number of rows written.
