@@ -14,7 +14,7 @@
 use std::ops::Range;
 
 use crate::amount::Amount;
-use crate::model::Code;
+use crate::model::{Code, Diagnostic};
 use crate::normalize::Line;
 
 /// One row of cells, trimmed, indexed by column.
@@ -72,6 +72,8 @@ pub struct Grid<'a> {
     pub columns: Vec<Column>,
     pub groups: Vec<Group>,
     pub body: Vec<Row<'a>>,
+    /// What building the grid left out or could not read.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Splits one line into cells, if it is a table row.
@@ -123,7 +125,7 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
         body.extend(flat);
         body.sort_by_key(|r| r.line.no);
     }
-    Some(Grid { columns, groups, body })
+    Some(Grid { columns, groups, body, notes: Vec::new() })
 }
 
 /// The flattened totals lines below the first body row (see [`super::flattened`]), as rows:

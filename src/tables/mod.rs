@@ -12,6 +12,7 @@
 
 pub mod flattened;
 pub mod grid;
+pub mod layout;
 pub mod meaning;
 pub mod records;
 #[cfg(test)]
@@ -26,11 +27,12 @@ use crate::segment::TableSegment;
 
 /// Parses one statement.
 pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
-    let Some(grid) = grid::grid(segment.lines) else {
+    let Some(grid) = grid::grid(segment.lines).or_else(|| layout::grid(segment.lines)) else {
         return Parsed::default();
     };
     let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
-    let (records, diagnostics) = records::records(&grid);
+    let (records, mut diagnostics) = records::records(&grid);
+    diagnostics.extend(grid.notes.iter().cloned());
     let mut parsed = meaning::facts(segment.statement, &grid, &records, &ctx);
     parsed.diagnostics.extend(
         diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),

@@ -113,9 +113,20 @@ fn item_column(col: usize, column: &Column, ctx: &Context) -> Option<ItemColumn>
         // The subtotal is named after its group, the label above it.
         Item::Vehicle if leaf == "小计" => (labels.iter().rev().nth(1)?.clone(), 1),
         Item::Vehicle | Item::Overseas | Item::Reception => (leaf.clone(), 1),
-        Item::Purchase | Item::Operation => (leaf.clone(), 2),
+        Item::Purchase | Item::Operation => (qualified(leaf, &labels), 2),
     };
     Some(ItemColumn { col, item, name, level, measure: measure(column, ctx) })
+}
+
+/// A part printed under its group by its own word only (`购置费` under `公务用车购置及运行费`)
+/// is named with the group's subject (`公务用车购置费`), as the item is called elsewhere.
+fn qualified(leaf: &str, labels: &[String]) -> String {
+    const SUBJECT: &str = "公务用车";
+    if leaf.contains(SUBJECT) {
+        return leaf.to_string();
+    }
+    let grouped = labels.iter().rev().skip(1).any(|l| l.contains(SUBJECT) && l.contains("购置") && l.contains("运行"));
+    if grouped { format!("{SUBJECT}{leaf}") } else { leaf.to_string() }
 }
 
 fn item_of(label: &str) -> Option<Item> {
