@@ -8,9 +8,9 @@
 //! once, as the cheapest reading under these rules: a piece that does not fill the name
 //! column's width ends its name (a name fills a line before it wraps), a name is centred on
 //! its figure line (as many pieces above as below) or starts on it, a row printed without a
-//! name on its figure line takes pieces, pieces never join across a blank line, and a piece
-//! may stand alone (a label with no figures, `使用非财政拨款结余`); a line that starts with an
-//! ordinal (`二、`, `1.`) is a row of its own. Does not decide what a row means.
+//! name on its figure line takes pieces, pieces never join across a blank line, a piece that
+//! starts with an ordinal (`二、`, `1.`) can only start a name, and a piece may stand alone (a
+//! label with no figures, `使用非财政拨款结余`, `二、外交支出`). Does not decide what a row means.
 
 use std::ops::Range;
 
@@ -46,9 +46,14 @@ struct Part<'a> {
 }
 
 impl Part<'_> {
-    /// A piece of a name alone on its line: no code, no figures, no ordinal.
+    /// A piece of a name alone on its line: no code, no figures.
     fn is_piece(&self) -> bool {
-        !self.text.is_empty() && self.code.is_empty() && self.figures.is_empty() && !starts_with_ordinal(&self.text)
+        !self.text.is_empty() && self.code.is_empty() && self.figures.is_empty()
+    }
+
+    /// Text that opens a new item (`二、外交支出`): it can only start a name.
+    fn opens_item(&self) -> bool {
+        starts_with_ordinal(&self.text)
     }
 }
 
@@ -142,6 +147,7 @@ struct Split {
 }
 
 const COST_ALONE: u32 = 3;
+const COST_ORDINAL_INSIDE: u32 = 50;
 const COST_NAMELESS: u32 = 5;
 const COST_UNFINISHED: u32 = 10;
 const COST_FULL_END: u32 = 2;
@@ -167,6 +173,8 @@ fn assemble<'a>(parts: &[Part<'a>], body: &[BodyLine<'a>], group: usize) -> Vec<
         if seq.is_empty() && parts.get(k).is_some_and(|p| !p.figures.is_empty()) {
             cost += COST_NAMELESS;
         }
+        cost += seq.iter().skip(1).filter(|&&q| parts.get(q).is_some_and(Part::opens_item)).count() as u32
+            * COST_ORDINAL_INSIDE;
         if let Some((last, init)) = seq.split_last() {
             cost += init.iter().filter(|&&q| !is_full(q)).count() as u32 * COST_UNFINISHED;
             if is_full(*last) {
@@ -178,7 +186,8 @@ fn assemble<'a>(parts: &[Part<'a>], body: &[BodyLine<'a>], group: usize) -> Vec<
         cost += chain.windows(2).filter(|w| blank_between(w[0], w[1])).count() as u32 * COST_ACROSS_BLANK;
         cost
     };
-    let splits = best_splits(&rows, &gaps, row_cost);
+    let alone_cost = |q: usize| if parts.get(q).is_some_and(Part::opens_item) { 0 } else { COST_ALONE };
+    let splits = best_splits(&rows, &gaps, row_cost, alone_cost);
     rows.iter()
         .enumerate()
         .filter_map(|(i, &k)| {
@@ -216,7 +225,12 @@ fn full_widths(parts: &[Part]) -> std::collections::HashMap<Option<u16>, usize> 
 
 /// Chooses how every gap's pieces are shared, at the least total cost, by dynamic
 /// programming over the rows (the state: how many pieces the gap above gave the row).
-fn best_splits(rows: &[usize], gaps: &[Vec<usize>], row_cost: impl Fn(usize, &[usize], &[usize]) -> u32) -> Vec<Split> {
+fn best_splits(
+    rows: &[usize],
+    gaps: &[Vec<usize>],
+    row_cost: impl Fn(usize, &[usize], &[usize]) -> u32,
+    alone_cost: impl Fn(usize) -> u32,
+) -> Vec<Split> {
     // states: for the gap just read, (its `above` index) -> (cost so far, splits so far).
     let mut states: Vec<(usize, u32, Vec<Split>)> = vec![(0, 0, Vec::new())];
     for (i, gap) in gaps.iter().enumerate() {
@@ -233,7 +247,8 @@ fn best_splits(rows: &[usize], gaps: &[Vec<usize>], row_cost: impl Fn(usize, &[u
                     if last && above < n {
                         continue;
                     }
-                    let mut cost = cost0 + (above - below) as u32 * COST_ALONE;
+                    let alone: u32 = gap.get(below..above).unwrap_or_default().iter().map(|&q| alone_cost(q)).sum();
+                    let mut cost = cost0 + alone;
                     if let (Some(&row), Some(prev_gap)) =
                         (i.checked_sub(1).and_then(|r| rows.get(r)), i.checked_sub(1).and_then(|r| gaps.get(r)))
                     {
