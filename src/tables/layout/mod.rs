@@ -9,12 +9,14 @@
 //! and each label in its group, [`rows`] joins a row's code parts and wrapped name. Here: the
 //! header is the lines between the unit line and the first line of figures (less the first
 //! piece of a name printed above its figures); the body ends at the table's note (`注：`);
-//! on later pages a repeated header and page numbers are left out. Does not read text without
-//! runs of spaces between its columns, and does not decide what a column means.
+//! on later pages a repeated header and page numbers are left out. Text that keeps no column
+//! positions (one space between cells) is read by [`plain`] instead. Does not decide what a
+//! column means.
 
 pub mod chunks;
 pub mod header;
 pub mod place;
+pub mod plain;
 pub mod rows;
 
 use std::collections::HashSet;
@@ -51,6 +53,15 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
     let region = lines.get(start..end)?;
     let body_at = first_body_line(region);
     let header_lines = region.get(..body_at)?;
+    if plain::is_plain(header_lines) {
+        let leaves = plain::leaves(header_lines);
+        if !leaves.iter().any(|l| !l.label) {
+            return None;
+        }
+        let groups = place::groups(&leaves);
+        let (rows, mut notes) = plain::rows(region.get(body_at..)?, &leaves, &groups);
+        return Some(build(&leaves, &groups, rows, &mut notes));
+    }
     let header: Vec<Vec<Chunk>> = header_lines.iter().map(|l| chunks::header_chunks(&l.text)).collect();
     let leaves = header::leaves(&header);
     if !leaves.iter().any(|l| !l.label) {
