@@ -82,6 +82,13 @@ impl Cache {
         Some(doc)
     }
 
+    /// A document this run stored (or carried over) in the next cache.
+    pub fn load_next(&self, key: &str, source_file: &str) -> Option<Document> {
+        let mut doc: Document = postcard::from_bytes(&fs::read(entry(&self.next, key)).ok()?).ok()?;
+        doc.source_file = source_file.to_string();
+        Some(doc)
+    }
+
     /// Stores a document parsed in this run.
     pub fn put(&self, key: &str, doc: &Document) -> Result<()> {
         let path = entry(&self.next, key);

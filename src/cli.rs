@@ -32,7 +32,8 @@ EXIT STATUS:
 pub enum Command {
     /// Read every report under the input folder and publish the datasets.
     ///
-    /// Every .txt, .md and .json (page-array) file below INPUT is a report. Each gets a row in
+    /// Every .txt, .md, .json (page-array) and .pdf file below INPUT is a report (a text beside
+    /// its PDF is the same report: the PDF is read). Each gets a row in
     /// documents.parquet; its figures go to facts/ and the curated datasets, partitioned by
     /// fiscal year. The new output is written beside OUTPUT and swapped in only when
     /// complete, so readers and interrupted runs never see a half-written dataset.
@@ -48,7 +49,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The report (.txt, .md or page-array .json).
+    /// The report (.txt, .md, page-array .json or .pdf).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// List the checks that pass, too.

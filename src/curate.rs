@@ -188,26 +188,16 @@ pub fn three_public(facts: &[Fact]) -> Vec<Curated<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::Amount;
-    use crate::model::Code;
-    use crate::vocab::{Measure, Unit};
 
     fn fact(statement: Statement, scope: FundScope, code: Option<&str>, name: &str, line: u32) -> Fact {
+        let sample = Fact::sample(statement, code, name);
+        let total = code.is_none() && name.contains("合计");
         Fact {
-            statement,
             fund_scope: scope,
-            dimension: if code.is_some() || !name.contains("合计") { Dimension::Function } else { Dimension::Total },
-            code: code.and_then(Code::parse),
-            code_source: code.map(|_| CodeSource::Printed),
-            level: Some(code.map_or(0, |c| Code::parse(c).map_or(0, |c| c.level()))),
-            name: name.into(),
-            path: vec![],
-            split: Split::Total,
-            measure: Measure::Final,
-            amount: Amount::parse("1.00").unwrap(),
-            unit: Unit::Wan,
+            dimension: if total { Dimension::Total } else { Dimension::Function },
+            level: sample.level.or(Some(0)),
             line,
-            page: None,
+            ..sample
         }
     }
 

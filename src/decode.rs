@@ -17,6 +17,8 @@ pub enum Format {
     Text,
     /// `.json`: an array of pages.
     PageArray,
+    /// `.pdf`: its text layer, as `pdftotext -layout` extracts it.
+    Pdf,
 }
 
 /// Share of control characters above which a "text" is really binary.
@@ -27,6 +29,9 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<String, DocError> {
     if bytes.is_empty() {
         return Err(DocError::Empty);
     }
+    if format == Format::Pdf {
+        return crate::extract::pdf_text(bytes);
+    }
     if let Some(kind) = sniff_binary(bytes) {
         return Err(DocError::Binary(kind));
     }
@@ -36,8 +41,8 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<String, DocError> {
     }
     check_control_chars(&text)?;
     match format {
-        Format::Text => Ok(text),
         Format::PageArray => join_pages(&text),
+        _ => Ok(text),
     }
 }
 

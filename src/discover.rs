@@ -1,10 +1,12 @@
 //! Finding the reports under an input folder.
 //!
-//! Takes the input root; gives every `.txt`, `.md` and `.json` file below it (hidden files and
-//! folders skipped, symbolic links followed once: a loop is not entered twice), sorted by
-//! path relative to the root so that every run sees the same order. A folder or file that
-//! cannot be listed becomes an [`Entry`] with its reason, so that it gets a `failed`
-//! documents row. Does not open the files.
+//! Takes the input root; gives every `.txt`, `.md`, `.json` and `.pdf` file below it (hidden
+//! files and folders skipped, symbolic links followed once: a loop is not entered twice),
+//! sorted by path relative to the root so that every run sees the same order. A folder or file
+//! that cannot be listed becomes an [`Entry`] with its reason, so that it gets a `failed`
+//! documents row. A PDF and a text file with the same name in the same folder are one report:
+//! the PDF, the published original, is read, and the text is marked a duplicate of it. Does
+//! not open the files.
 
 use std::collections::HashSet;
 use std::fs;
@@ -19,8 +21,19 @@ pub struct Entry {
     pub path: PathBuf,
     /// Relative to the input root, `/`-separated.
     pub relative: String,
-    /// How to read it, or why it cannot be.
-    pub kind: Result<Format, String>,
+    /// How to read it, or why it is not read.
+    pub kind: Kind,
+}
+
+/// What to do with an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// Read it in this format.
+    Read(Format),
+    /// It cannot be read: why.
+    Unreadable(String),
+    /// The same report as this PDF (relative path), which is read instead.
+    DuplicateOf(String),
 }
 
 /// The format a file's extension promises, if it is one cnbudget reads.
@@ -29,6 +42,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
     match ext.as_str() {
         "txt" | "md" => Some(Format::Text),
         "json" => Some(Format::PageArray),
+        "pdf" => Some(Format::Pdf),
         _ => None,
     }
 }
@@ -38,7 +52,8 @@ pub fn discover(root: &Path) -> Result<Vec<Entry>> {
     let meta = fs::metadata(root).map_err(|source| Error::Input { path: root.to_path_buf(), source })?;
     if meta.is_file() {
         let relative = root.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let kind = format_of(root).ok_or_else(|| "not a .txt, .md or .json file".to_string());
+        let kind =
+            format_of(root).map_or_else(|| Kind::Unreadable("not a .txt, .md, .json or .pdf file".into()), Kind::Read);
         return Ok(vec![Entry { path: root.to_path_buf(), relative, kind }]);
     }
     fs::read_dir(root).map_err(|source| Error::Input { path: root.to_path_buf(), source })?;
@@ -46,7 +61,22 @@ pub fn discover(root: &Path) -> Result<Vec<Entry>> {
     let mut seen = HashSet::new();
     walk(root, root, &mut seen, &mut entries);
     entries.sort_by(|a, b| a.relative.cmp(&b.relative));
+    mark_duplicates(&mut entries);
     Ok(entries)
+}
+
+/// A text extraction beside its PDF (`r.txt` and `r.pdf`) is the same report.
+fn mark_duplicates(entries: &mut [Entry]) {
+    let stem = |e: &Entry| e.path.with_extension("");
+    let pdfs: std::collections::HashMap<PathBuf, String> =
+        entries.iter().filter(|e| e.kind == Kind::Read(Format::Pdf)).map(|e| (stem(e), e.relative.clone())).collect();
+    for e in entries.iter_mut() {
+        if matches!(e.kind, Kind::Read(f) if f != Format::Pdf)
+            && let Some(pdf) = pdfs.get(&stem(e))
+        {
+            e.kind = Kind::DuplicateOf(pdf.clone());
+        }
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -66,7 +96,7 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entr
             out.push(Entry {
                 path: dir.to_path_buf(),
                 relative: relative(root, dir),
-                kind: Err(format!("cannot read folder: {e}")),
+                kind: Kind::Unreadable(format!("cannot read folder: {e}")),
             });
             return;
         }
@@ -80,12 +110,16 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entr
             Ok(m) if m.is_dir() => walk(root, &path, seen, out),
             Ok(m) if m.is_file() => {
                 if let Some(format) = format_of(&path) {
-                    out.push(Entry { relative: relative(root, &path), path, kind: Ok(format) });
+                    out.push(Entry { relative: relative(root, &path), path, kind: Kind::Read(format) });
                 }
             }
             Ok(_) => {}
             Err(e) if format_of(&path).is_some() || fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
-                out.push(Entry { relative: relative(root, &path), path, kind: Err(format!("cannot open: {e}")) });
+                out.push(Entry {
+                    relative: relative(root, &path),
+                    path,
+                    kind: Kind::Unreadable(format!("cannot open: {e}")),
+                });
             }
             Err(_) => {}
         }
@@ -102,11 +136,31 @@ mod tests {
         let root = tmp.path();
         fs::create_dir_all(root.join("b/c")).unwrap();
         fs::create_dir_all(root.join(".git")).unwrap();
-        for f in ["b/c/z.TXT", "a.md", "b/y.json", "notes.pdf", ".hidden.txt", ".git/x.txt"] {
+        for f in ["b/c/z.TXT", "a.md", "b/y.json", "notes.docx", ".hidden.txt", ".git/x.txt"] {
             fs::write(root.join(f), "x").unwrap();
         }
         let got: Vec<String> = discover(root).unwrap().into_iter().map(|e| e.relative).collect();
         assert_eq!(got, ["a.md", "b/c/z.TXT", "b/y.json"]);
+    }
+
+    #[test]
+    fn a_text_beside_its_pdf_is_a_duplicate() {
+        let tmp = tempfile::tempdir().unwrap();
+        for f in ["r.pdf", "r.txt", "s.txt", "sub/r.txt"] {
+            fs::create_dir_all(tmp.path().join(f).parent().unwrap()).unwrap();
+            fs::write(tmp.path().join(f), "x").unwrap();
+        }
+        let kinds: Vec<(String, Kind)> =
+            discover(tmp.path()).unwrap().into_iter().map(|e| (e.relative, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("r.pdf".into(), Kind::Read(Format::Pdf)),
+                ("r.txt".into(), Kind::DuplicateOf("r.pdf".into())),
+                ("s.txt".into(), Kind::Read(Format::Text)),
+                ("sub/r.txt".into(), Kind::Read(Format::Text)),
+            ]
+        );
     }
 
     #[cfg(unix)]

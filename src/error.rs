@@ -50,6 +50,14 @@ pub enum DocError {
     InvalidJson(String),
     #[error("not a budget or final-accounts report: no statement titles and no budget figures found")]
     NotAReport,
+    #[error("pdftotext not found: install poppler-utils (or set CNBUDGET_PDFTOTEXT)")]
+    PdfToolMissing,
+    #[error("cannot extract the PDF's text: {0}")]
+    PdfUnreadable(String),
+    #[error("no text layer: needs OCR (the PDF holds only images of its pages)")]
+    NoTextLayer,
+    #[error("same report as {0}, which is read instead")]
+    Duplicate(String),
     #[error("file too large: {} MiB (the limit is {} MiB; raise it with --max-file-mb)", bytes >> 20, limit >> 20)]
     TooLarge { bytes: u64, limit: u64 },
 }

@@ -34,7 +34,9 @@ pub mod codes;
 pub mod curate;
 pub mod decode;
 pub mod discover;
+pub mod document;
 pub mod error;
+pub mod extract;
 pub mod inspect;
 pub mod metadata;
 pub mod model;
@@ -49,9 +51,10 @@ pub mod vocab;
 mod pipeline;
 
 pub use amount::Amount;
+pub use document::{parse_document, parse_file};
 pub use error::{DocError, Error, Result};
 pub use model::{Code, Document, Fact};
-pub use pipeline::{Config, DEFAULT_MAX_FILE_BYTES, RunSummary, parse_document, parse_file, run};
+pub use pipeline::{Config, DEFAULT_MAX_FILE_BYTES, RunSummary, run};
 
 /// Version of the parsing rules: the crate version and a hash of the sources and bundled
 /// reference that decide what a report parses into (build.rs). Recorded in

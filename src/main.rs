@@ -44,11 +44,12 @@ fn run(args: cli::RunArgs) -> anyhow::Result<ExitCode> {
     let summary = cnbudget::run(&config)?;
     if !quiet {
         eprintln!(
-            "cnbudget: {} files: {} ok, {} partial, {} failed; {} facts; {:.2} s → {}",
+            "cnbudget: {} files: {} ok, {} partial, {} failed, {} skipped; {} facts; {:.2} s → {}",
             summary.files,
             summary.ok,
             summary.partial,
             summary.failed,
+            summary.skipped,
             summary.facts,
             summary.seconds,
             config.output.display()

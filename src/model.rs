@@ -197,6 +197,31 @@ impl Document {
 }
 
 #[cfg(test)]
+impl Fact {
+    /// A fact for unit tests: a function row of `statement` (printed code and its level when
+    /// given), all funds, total split, final, 1.00 万元 on line 1. Tests change what they need.
+    pub(crate) fn sample(statement: Statement, code: Option<&str>, name: &str) -> Fact {
+        let code = code.and_then(Code::parse);
+        Fact {
+            statement,
+            fund_scope: FundScope::All,
+            dimension: Dimension::Function,
+            code_source: code.as_ref().map(|_| CodeSource::Printed),
+            level: code.as_ref().map(Code::level),
+            code,
+            name: name.into(),
+            path: vec![],
+            split: Split::Total,
+            measure: Measure::Final,
+            amount: Amount::from_decimal(Decimal::new(100, 2)),
+            unit: Unit::Wan,
+            line: 1,
+            page: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

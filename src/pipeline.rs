@@ -1,27 +1,31 @@
-//! The stages wired together: one document, and a whole run.
+//! A whole run: every file of the input to a published output.
 //!
-//! Takes a [`Config`] (or one file's bytes); gives a [`RunSummary`] after publishing the
-//! output (or one [`Document`]). Files are parsed in parallel a chunk at a time while a writer
-//! thread writes the previous chunk, so memory holds two chunks, not the corpus, and the
-//! output order (and bytes) never depend on the number of threads.
+//! Takes a [`Config`]; gives a [`RunSummary`] after publishing the output. Two passes over the
+//! files, each a chunk at a time on the worker pool: the first parses every new or changed
+//! file (the rest come from the cache) into the next cache and learns the codes the reports
+//! print; the second takes each document back from the cache, gives its unresolved rows the
+//! codes learned from the corpus, and hands it to a writer thread. Memory holds a few chunks,
+//! never the corpus, and the output order (and bytes) never depend on the number of threads
+//! or on what was cached.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::PARSER_VERSION;
 use crate::cache::{self, Cache, CacheStats};
-use crate::decode::{self, Format};
-use crate::discover::{self, Entry};
+use crate::codes::corpus::{self, CorpusIndex};
+use crate::discover::{self, Entry, Kind};
+use crate::document::{parse_guarded, report_id};
 use crate::error::{DocError, Error, Result};
-use crate::model::{Diagnostic, Document, Fact, Meta};
-use crate::segment::{self, Segmented};
+use crate::model::Document;
+use crate::reconcile;
+use crate::reconcile::budgets::BudgetIndex;
 use crate::sink::{Sink, Written};
-use crate::tables::{self, Context};
-use crate::vocab::{Phase, Statement, Status, Unit};
-use crate::{PARSER_VERSION, codes, metadata, narrative, normalize, reconcile};
+use crate::vocab::Status;
 
 /// Files parsed together before their results go to the writer. Fixed, so that the batches,
 /// and therefore the Parquet bytes, are the same whatever the thread count.
@@ -74,6 +78,8 @@ pub struct RunSummary {
     pub ok: usize,
     pub partial: usize,
     pub failed: usize,
+    /// Files not read because they duplicate another (a text beside its PDF).
+    pub skipped: usize,
     pub facts: usize,
     /// Arithmetic checks that failed, over all documents.
     pub checks_failed: usize,
@@ -110,8 +116,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         ..RunSummary::default()
     };
     let parse_started = Instant::now();
-    let (sink, manifest) = parse_and_write(config, &entries, &pool, &cache, sink, &mut summary)?;
+    let progress = progress_bar(config.progress, 2 * entries.len());
+    let (slots, index, manifest) = read_all(config, &entries, &pool, &cache, &mut summary, &progress);
     summary.cache.removed = cache.finish(&manifest)?;
+    let sink = write_all(&slots, &entries, config, &pool, &cache, &index, sink, &mut summary, &progress)?;
+    progress.finish_and_clear();
     summary.rows = sink.written();
     summary.parse_write_seconds = parse_started.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
@@ -119,19 +128,72 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     Ok(summary)
 }
 
-/// Parses (or takes from the cache) the entries a chunk at a time on the pool while a writer
-/// thread writes the previous chunk. Gives the sink back with the list of (file, key) read.
-fn parse_and_write(
+/// What the first pass learns from the whole run for the second.
+#[derive(Default)]
+struct RunIndex {
+    codes: CorpusIndex,
+    budgets: BudgetIndex,
+}
+
+/// Where the first pass left a document for the second.
+enum Slot {
+    /// In the next cache, under this key.
+    Cached(String),
+    /// Here (it could not be cached: a file that was never read, or a cache write that failed).
+    Held(Box<Document>),
+}
+
+/// Pass 1: reads every entry (parsing what the cache does not have), learns the printed codes.
+fn read_all(
     config: &Config,
     entries: &[Entry],
     pool: &rayon::ThreadPool,
     cache: &Cache,
+    summary: &mut RunSummary,
+    progress: &ProgressBar,
+) -> (Vec<Slot>, RunIndex, Vec<(String, String)>) {
+    let mut slots = Vec::with_capacity(entries.len());
+    let mut index = RunIndex::default();
+    let mut manifest = Vec::with_capacity(entries.len());
+    for chunk in entries.chunks(CHUNK) {
+        let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
+        for r in read {
+            summary.count_read(&r);
+            index.codes.learn(&r.doc);
+            index.budgets.learn(&r.doc);
+            slots.push(match (r.key, r.cached) {
+                (Some(key), true) => {
+                    manifest.push((r.doc.source_file.clone(), key.clone()));
+                    Slot::Cached(key)
+                }
+                (key, _) => {
+                    if let Some(key) = key {
+                        manifest.push((r.doc.source_file.clone(), key));
+                    }
+                    Slot::Held(Box::new(r.doc))
+                }
+            });
+        }
+        progress.inc(chunk.len() as u64);
+    }
+    (slots, index, manifest)
+}
+
+/// Pass 2: takes each document back, fills codes from the corpus, and writes it, while a
+/// writer thread writes the previous chunk.
+#[allow(clippy::too_many_arguments)]
+fn write_all(
+    slots: &[Slot],
+    entries: &[Entry],
+    config: &Config,
+    pool: &rayon::ThreadPool,
+    cache: &Cache,
+    index: &RunIndex,
     sink: Sink,
     summary: &mut RunSummary,
-) -> Result<(Sink, Vec<(String, String)>)> {
-    let progress = progress_bar(config.progress, entries.len());
-    let mut manifest = Vec::with_capacity(entries.len());
-    let sink = std::thread::scope(|scope| -> Result<Sink> {
+    progress: &ProgressBar,
+) -> Result<Sink> {
+    std::thread::scope(|scope| -> Result<Sink> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Document>>(1);
         let writer = scope.spawn(move || -> Result<Sink> {
             let mut sink = sink;
@@ -140,15 +202,16 @@ fn parse_and_write(
             }
             Ok(sink)
         });
-        for chunk in entries.chunks(CHUNK) {
-            let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
-            let mut docs = Vec::with_capacity(read.len());
-            for r in read {
-                summary.count(&r);
-                if let Some(key) = r.key {
-                    manifest.push((r.doc.source_file.clone(), key));
-                }
-                docs.push(r.doc);
+        for (chunk, chunk_entries) in slots.chunks(CHUNK).zip(entries.chunks(CHUNK)) {
+            let docs: Vec<Document> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .zip(chunk_entries)
+                    .map(|(slot, entry)| finish_document(slot, entry, config, cache, index))
+                    .collect()
+            });
+            for doc in &docs {
+                summary.count_written(doc);
             }
             progress.inc(docs.len() as u64);
             if tx.send(docs).is_err() {
@@ -157,51 +220,72 @@ fn parse_and_write(
         }
         drop(tx);
         writer.join().map_err(|_| Error::ThreadPool { jobs: 1, message: "the writer thread panicked".into() })?
-    })?;
-    progress.finish_and_clear();
-    Ok((sink, manifest))
+    })
+}
+
+/// A document of pass 1, with the codes the corpus gives it (and its checks redone if any) and
+/// its checks against the department's published budget.
+fn finish_document(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache, index: &RunIndex) -> Document {
+    let mut doc = match slot {
+        Slot::Held(doc) => (**doc).clone(),
+        // The entry was written in pass 1; should it be gone, the file is read again.
+        Slot::Cached(key) => {
+            cache.load_next(key, &entry.relative).unwrap_or_else(|| read_entry(entry, config, cache).doc)
+        }
+    };
+    if corpus::fill(&mut doc, &index.codes) {
+        doc.checks = reconcile::recheck(&doc.facts, std::mem::take(&mut doc.checks));
+    }
+    let across_reports = index.budgets.checks(&doc);
+    if !across_reports.is_empty() {
+        doc.checks.extend(across_reports);
+        doc.checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
+    }
+    doc
 }
 
 impl RunSummary {
-    fn count(&mut self, read: &Read) {
+    fn count_read(&mut self, read: &Read) {
         if read.reused {
             self.cache.reused += 1;
         } else {
             self.cache.parsed += 1;
         }
-        let doc = &read.doc;
-        match doc.status {
+        match read.doc.status {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
             Status::Failed => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
         }
+    }
+
+    fn count_written(&mut self, doc: &Document) {
         self.facts += doc.facts.len();
         self.checks_failed += doc.checks_failed();
     }
 }
 
-fn progress_bar(enabled: bool, total: usize) -> ProgressBar {
+fn progress_bar(enabled: bool, steps: usize) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} reports  {per_sec}  eta {eta}") {
+    let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stderr());
+    // Each report is counted twice: read, then written.
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {bar:40} {percent:>3}%  {per_sec}  eta {eta}  (read, then write)")
+    {
         bar.set_style(style);
     }
     bar
 }
 
-/// A stable id for a file's bytes: the first 16 hex digits of their BLAKE3 hash.
-pub fn report_id(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..16].to_string()
-}
-
-/// One entry, read: its document, the key of its bytes (when they could be read) and whether
-/// the document came from the cache.
+/// One entry, read: its document, the key of its bytes (when they could be read), whether the
+/// document came from the cache, and whether it is in the next cache.
 struct Read {
     doc: Document,
     key: Option<String>,
     reused: bool,
+    cached: bool,
 }
 
 fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
@@ -209,10 +293,16 @@ fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
         doc: Document::failed(report_id(entry.relative.as_bytes()), entry.relative.clone(), reason),
         key: None,
         reused: false,
+        cached: false,
     };
     let format = match &entry.kind {
-        Ok(format) => *format,
-        Err(reason) => return failed(reason.clone()),
+        Kind::Read(format) => *format,
+        Kind::Unreadable(reason) => return failed(reason.clone()),
+        Kind::DuplicateOf(pdf) => {
+            let mut read = failed(DocError::Duplicate(pdf.clone()).to_string());
+            read.doc.status = Status::Skipped;
+            return read;
+        }
     };
     if let Ok(meta) = std::fs::metadata(&entry.path)
         && meta.len() > config.max_file_bytes
@@ -225,131 +315,10 @@ fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
     };
     let key = cache::key(&bytes);
     if let Some(doc) = cache.get(&key, &entry.relative) {
-        return Read { doc, key: Some(key), reused: true };
+        return Read { doc, key: Some(key), reused: true, cached: true };
     }
     let doc = parse_guarded(&entry.relative, &bytes, format);
-    // A cache that cannot be written costs the next run time, not this run its output.
-    let _ = cache.put(&key, &doc);
-    Read { doc, key: Some(key), reused: false }
-}
-
-/// Reads and parses one report file (`cnbudget inspect`). A file that is not a report is a
-/// `failed` document, as in a run; only an unreadable path is an error.
-pub fn parse_file(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Input { path: path.to_path_buf(), source })?;
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    Ok(parse_guarded(&name, &bytes, discover::format_of(path).unwrap_or(Format::Text)))
-}
-
-/// [`parse_document`], with a parser bug contained to the file that triggered it: the run
-/// goes on and the file gets a `failed` row saying so.
-fn parse_guarded(source_file: &str, bytes: &[u8], format: Format) -> Document {
-    std::panic::catch_unwind(|| parse_document(source_file, bytes, format)).unwrap_or_else(|panic| {
-        let what =
-            panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-        Document::failed(
-            report_id(bytes),
-            source_file.to_string(),
-            format!("internal error while parsing (a cnbudget bug, please report it): {}", what.unwrap_or_default()),
-        )
-    })
-}
-
-/// Reads one report: decoding, metadata, statements, codes. Never panics on any input;
-/// what cannot be read is a `failed` document or a note.
-pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Document {
-    let id = report_id(bytes);
-    let text = match decode::decode(bytes, format) {
-        Ok(text) => text,
-        Err(e) => return Document::failed(id, source_file.to_string(), e.to_string()),
-    };
-    let lines = normalize::lines(&text);
-    let meta = metadata::read(&lines);
-    let segmented = segment::segment(&lines);
-    let (mut facts, mut notes) = parse_statements(&segmented, &meta);
-    notes.extend(distrust_cut_ending(&text, &mut facts));
-    let resolution = codes::resolve(&mut facts, meta.fiscal_year);
-    notes.extend(resolution.notes);
-    facts.sort_by_key(|f| f.line);
-    let checks = reconcile::reconcile(&facts, &resolution.corrections);
-    let statements = statements_found(&segmented, &facts);
-    let mut doc = Document {
-        report_id: id,
-        source_file: source_file.to_string(),
-        status: Status::Ok,
-        error: None,
-        meta,
-        statements,
-        facts,
-        checks,
-        notes,
-    };
-    judge(&mut doc);
-    doc
-}
-
-/// A file that ends in the middle of a number was cut off (a truncated download): the figures
-/// of its last line may be missing digits, so they are left out, and the note says why.
-fn distrust_cut_ending(text: &str, facts: &mut Vec<Fact>) -> Option<Diagnostic> {
-    if !text.ends_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',') {
-        return None;
-    }
-    let last = u32::try_from(text.matches('\n').count() + 1).unwrap_or(u32::MAX);
-    let before = facts.len();
-    facts.retain(|f| f.line != last);
-    (facts.len() < before).then(|| {
-        Diagnostic::new(
-            last,
-            "the file ends in the middle of a number (truncated?): the last line's figures are left out",
-        )
-    })
-}
-
-fn parse_statements(segmented: &Segmented, meta: &Meta) -> (Vec<Fact>, Vec<Diagnostic>) {
-    let ctx = Context {
-        phase: meta.phase.unwrap_or(Phase::Final),
-        unit: meta.unit.unwrap_or(Unit::Wan),
-        fiscal_year: meta.fiscal_year,
-    };
-    let mut facts = Vec::new();
-    let mut notes = Vec::new();
-    for table in &segmented.tables {
-        let parsed = tables::parse(table, &ctx);
-        facts.extend(parsed.facts);
-        notes.extend(parsed.diagnostics);
-    }
-    let prose = narrative::parse(&segmented.prose, meta);
-    facts.extend(prose.facts);
-    notes.extend(prose.diagnostics);
-    (facts, notes)
-}
-
-fn statements_found(segmented: &Segmented, facts: &[Fact]) -> Vec<Statement> {
-    let narrative = facts.iter().any(|f| f.statement == Statement::Narrative).then_some(Statement::Narrative);
-    let mut found: Vec<Statement> = segmented.tables.iter().map(|t| t.statement).chain(narrative).collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
-/// Sets the status: failed when nothing of a report was found, partial when what identifies
-/// it (department, year, phase) could not be read.
-fn judge(doc: &mut Document) {
-    if doc.statements.is_empty() && doc.facts.is_empty() {
-        doc.status = Status::Failed;
-        doc.error = Some(DocError::NotAReport.to_string());
-        return;
-    }
-    let missing: Vec<&str> = [
-        (doc.meta.department.is_none(), "department"),
-        (doc.meta.fiscal_year.is_none(), "fiscal year"),
-        (doc.meta.phase.is_none(), "phase (决算/预算)"),
-    ]
-    .into_iter()
-    .filter_map(|(m, what)| m.then_some(what))
-    .collect();
-    if !missing.is_empty() {
-        doc.status = Status::Partial;
-        doc.error = Some(format!("{} not found in the text", missing.join(", ")));
-    }
+    // A cache that cannot be written costs time (the document is held in memory), not output.
+    let cached = cache.put(&key, &doc).is_ok();
+    Read { doc, key: Some(key), reused: false, cached }
 }

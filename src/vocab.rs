@@ -180,6 +180,8 @@ vocab! {
         Partial => "partial",
         /// Not read at all; `error` says why.
         Failed => "failed",
+        /// Not read because another file is the same report (`error` names it).
+        Skipped => "skipped",
     }
 }
 

@@ -128,3 +128,29 @@ fn city_info_center_initial_budget_is_off_by_a_cent() {
         .expect("the 年初预算 check");
     assert_eq!((r.actual.as_str(), r.status.as_str()), ("27763400.00", "rounding"));
 }
+
+/// A final account and the same department's budget of the same year in one run: each
+/// 年初预算 the final account's prose states (city-info-center §五(三), lines 390–403) meets
+/// the published budget (a budget table holding the same figures, as that report's 2023
+/// budget would print them).
+#[test]
+fn a_final_account_s_initial_budget_meets_the_published_budget() {
+    use crate::util::{Dir, cnbudget, corpus, fixture};
+    let dir = Dir::new("budget-vs-final");
+    std::fs::create_dir(dir.join("in")).unwrap();
+    std::fs::copy(fixture("corpus/city-info-budget-2023.txt"), dir.join("in/budget.txt")).unwrap();
+    std::fs::copy(corpus().join("wuhan-city-info-center-2023-final.txt"), dir.join("in/final.txt")).unwrap();
+    cnbudget(dir.path(), &["run", "-i", "in", "-o", "out", "-q"], 0);
+    let mut got: Vec<(String, String)> = Vec::new();
+    for b in batches(&dir.join("out/checks")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "check", r).as_deref() == Some("budget_vs_final") {
+                got.push((text(&b, "subject", r).unwrap(), text(&b, "status", r).unwrap()));
+            }
+        }
+    }
+    got.sort();
+    let want =
+        [("201", "pass"), ("208", "pass"), ("210", "pass"), ("221", "pass"), ("一般公共预算财政拨款支出", "pass")];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+}

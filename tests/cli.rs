@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{Dir, batches, cnbudget, corpus, fixture, text, walk};
+use crate::util::{Dir, batches, cnbudget, corpus, fact_lines, fixture, text, walk};
 
 const JIANGHAN: &str = "wuhan-jianghan-bigdata-2023-final.txt";
 
@@ -26,30 +26,21 @@ fn documents(out: &Path) -> Vec<(String, String, Option<String>)> {
 
 /// Facts without the columns that identify the file, for comparing two copies of a report.
 fn facts_of(out: &Path, source_file: &str) -> Vec<String> {
-    let mut rows = Vec::new();
-    for b in batches(&out.join("facts")) {
-        for r in 0..b.num_rows() {
-            if text(&b, "source_file", r).as_deref() != Some(source_file) {
-                continue;
-            }
-            let cols = [
-                "statement",
-                "fund_scope",
-                "dimension",
-                "code",
-                "level",
-                "name",
-                "split",
-                "measure",
-                "amount",
-                "unit",
-                "amount_yuan",
-                "source_line",
-            ];
-            rows.push(cols.iter().map(|c| text(&b, c, r).unwrap_or_default()).collect::<Vec<_>>().join("|"));
-        }
-    }
-    rows
+    let columns = [
+        "statement",
+        "fund_scope",
+        "dimension",
+        "code",
+        "level",
+        "name",
+        "split",
+        "measure",
+        "amount",
+        "unit",
+        "amount_yuan",
+        "source_line",
+    ];
+    fact_lines(out, source_file, &columns)
 }
 
 #[test]

@@ -135,6 +135,20 @@ pub fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {
     })
 }
 
+/// Every fact of one source file as `|`-joined values of the given columns, in output order:
+/// for comparing two copies of a report (the columns leave out what identifies the file).
+pub fn fact_lines(output: &Path, source_file: &str, columns: &[&str]) -> Vec<String> {
+    let mut rows = Vec::new();
+    for b in batches(&output.join("facts")) {
+        for r in 0..b.num_rows() {
+            if text(&b, "source_file", r).as_deref() == Some(source_file) {
+                rows.push(columns.iter().map(|c| text(&b, c, r).unwrap_or_default()).collect::<Vec<_>>().join("|"));
+            }
+        }
+    }
+    rows
+}
+
 /// One cell of a list-of-strings column.
 pub fn list_text(batch: &RecordBatch, column: &str, row: usize) -> Vec<String> {
     let col = batch.column_by_name(column).unwrap_or_else(|| panic!("no column {column}"));

@@ -103,27 +103,9 @@ pub fn align(facts: &mut [Fact]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::Amount;
-    use crate::vocab::{FundScope, Measure, Split, Unit};
 
     fn fact(statement: Statement, code: Option<&str>, name: &str, line: u32) -> Fact {
-        let code = code.and_then(Code::parse);
-        Fact {
-            statement,
-            fund_scope: FundScope::All,
-            dimension: Dimension::Function,
-            code_source: code.as_ref().map(|_| CodeSource::Printed),
-            level: code.as_ref().map(Code::level),
-            code,
-            name: name.into(),
-            path: vec![],
-            split: Split::Total,
-            measure: Measure::Final,
-            amount: Amount::parse("1.00").unwrap(),
-            unit: Unit::Wan,
-            line,
-            page: None,
-        }
+        Fact { line, ..Fact::sample(statement, code, name) }
     }
 
     #[test]

@@ -122,24 +122,15 @@ fn evidence(facts: &[Fact], i: usize, year: Option<i16>) -> Option<Correction> {
 mod tests {
     use super::*;
     use crate::amount::Amount;
-    use crate::vocab::{FundScope, Measure, Split, Unit};
+    use crate::vocab::FundScope;
 
     fn fact(code: &str, name: &str, amount: &str, line: u32) -> Fact {
         Fact {
-            statement: Statement::T06,
             fund_scope: FundScope::Gpb,
             dimension: Dimension::Economic,
-            code: Code::parse(code),
-            code_source: Some(CodeSource::Printed),
-            level: Code::parse(code).map(|c| c.level()),
-            name: name.into(),
-            path: vec![],
-            split: Split::Total,
-            measure: Measure::Final,
             amount: Amount::parse(amount).unwrap(),
-            unit: Unit::Wan,
             line,
-            page: None,
+            ..Fact::sample(Statement::T06, Some(code), name)
         }
     }
 

@@ -7,10 +7,12 @@
 //! prints codes ([`align`], `sibling_table`); then a row's name, level and 类/款/项 path are
 //! looked up first in the codes the report itself prints (`sibling_table`), then in the
 //! bundled reference (`standard`, [`mod@reference`]). A row that fits two codes is ambiguous and
-//! stays without one. Does not change a printed code otherwise.
+//! stays without one. Once the whole run is read, [`corpus`] tries what is left against the
+//! codes the other reports print (`corpus`). Does not change a printed code otherwise.
 
 pub mod align;
 pub mod book;
+pub mod corpus;
 pub mod misread;
 pub mod reference;
 
@@ -132,26 +134,11 @@ fn has_enough_path(f: &Fact) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::Amount;
-    use crate::vocab::{FundScope, Measure, Split, Statement, Unit};
+
+    use crate::vocab::Statement;
 
     fn fact(statement: Statement, code: Option<&str>, level: Option<u8>, name: &str, path: &[&str]) -> Fact {
-        Fact {
-            statement,
-            fund_scope: FundScope::All,
-            dimension: Dimension::Function,
-            code: code.and_then(Code::parse),
-            code_source: code.map(|_| CodeSource::Printed),
-            level,
-            name: name.into(),
-            path: path.iter().map(|s| s.to_string()).collect(),
-            split: Split::Total,
-            measure: Measure::Final,
-            amount: Amount::parse("1.00").unwrap(),
-            unit: Unit::Wan,
-            line: 1,
-            page: None,
-        }
+        Fact { level, path: path.iter().map(|s| s.to_string()).collect(), ..Fact::sample(statement, code, name) }
     }
 
     fn code_of(f: &Fact) -> (Option<&str>, Option<CodeSource>) {

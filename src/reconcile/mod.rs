@@ -8,9 +8,12 @@
 //! t03/t05, t06 人员经费 + 公用经费 vs t05 basic, narrative vs table). A check passes when
 //! the figures are equal, is `rounding` when they differ by no more than one unit in the
 //! last printed place per summed term (0.01 万元 each for 万元 tables), and fails otherwise.
+//! Across reports, [`budgets`] checks a final account's 年初预算 against the department's
+//! published budget of the same year, when the run has both.
 //! Does not change any fact.
 
 pub mod across;
+pub mod budgets;
 pub mod within;
 
 use rust_decimal::Decimal;
@@ -21,9 +24,15 @@ use crate::vocab::CheckStatus;
 
 /// Checks one document.
 pub fn reconcile(facts: &[Fact], corrections: &[Correction]) -> Vec<Check> {
+    recheck(facts, corrections.iter().map(correction_check).collect())
+}
+
+/// Checks a document again after its codes changed (codes learned from the corpus): every
+/// identity is re-evaluated; the code corrections, which the facts no longer show, are kept.
+pub fn recheck(facts: &[Fact], previous: Vec<Check>) -> Vec<Check> {
     let mut checks = within::checks(facts);
     checks.extend(across::checks(facts));
-    checks.extend(corrections.iter().map(correction_check));
+    checks.extend(previous.into_iter().filter(|c| c.check.ends_with(".code_correction")));
     checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
     checks
 }

@@ -57,3 +57,30 @@ assert str(table.schema.field("amount_yuan").type) == "decimal128(18, 2)", table
 assert table.num_rows == df.height
 
 print(f"ok: {df.height} facts read by duckdb, polars and pyarrow")
+
+# Issue 6: the curated long table gives each Wuhan report's class totals once, as its gold
+# key states them (the general public budget's classes per measure: t05's where the tables
+# survive, else the narrative's), through one DuckDB query over the primary rows.
+import csv
+from collections import defaultdict
+
+gold_dir = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
+for gold_file in sorted(gold_dir.glob("wuhan-*.csv")):
+    rows = [r for r in csv.DictReader(open(gold_file, encoding="utf-8"))
+            if r["dimension"] == "function" and r["level"] == "1" and r["split"] == "total"
+            and r["fund_scope"] == "gpb" and r["code"]]
+    by_key = defaultdict(dict)
+    for r in rows:
+        by_key[(r["code"], r["measure"])].setdefault(r["statement"], Decimal(r["amount_wan"]) * 10000)
+    want = {(code, measure, stated.get("t05", stated.get("narrative")))
+            for (code, measure), stated in by_key.items() if "t05" in stated or "narrative" in stated}
+    got = con.sql(f"""
+        SELECT f.func_code, f.measure, f.amount_yuan
+        FROM read_parquet('{out}/functional_expenditure/**/*.parquet', hive_partitioning=true) f
+        JOIN '{out}/documents.parquet' d USING (report_id)
+        WHERE d.source_file = '{gold_file.stem}.txt' AND f.is_primary AND f.fund_scope = 'gpb'
+          AND f.level = 1 AND f.split = 'total' AND f.func_code IS NOT NULL
+    """).fetchall()
+    got = {(c, m, Decimal(a)) for c, m, a in got}
+    assert got == want, f"{gold_file.stem}: class totals differ\n  missing {sorted(want - got)}\n  extra {sorted(got - want)}"
+print("ok: every Wuhan report's class totals come out once, as its gold states")
