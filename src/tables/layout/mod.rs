@@ -271,3 +271,204 @@ pub(crate) fn fixture(file: &str, section: &str) -> String {
     assert!(!out.is_empty(), "{path}: no section {section:?}");
     out
 }
+
+/// Each general rule of the layout reader, on a statement of tests/fixtures/layout/tables.txt
+/// read as the pipeline reads it (normalize, segment, tables).
+#[cfg(test)]
+mod tests {
+    use crate::model::{Fact, Parsed};
+    use crate::normalize;
+    use crate::segment;
+    use crate::tables::{Context, parse};
+    use crate::vocab::{Dimension, Measure, Phase, Split, Statement, Unit};
+
+    /// A fixture section parsed: its facts and notes.
+    fn read(section: &str, phase: Phase, year: i16) -> Parsed {
+        let text = super::fixture("tables.txt", section);
+        let lines = normalize::lines(&text);
+        let seg = segment::segment(&lines);
+        let table = seg.tables.first().unwrap_or_else(|| panic!("{section}: no statement"));
+        parse(table, &Context { phase, unit: Unit::Wan, fiscal_year: Some(year) })
+    }
+
+    /// (code or name, split, amount) of the facts on a fixture line.
+    fn on(p: &Parsed, line: u32) -> Vec<(String, Split, String)> {
+        p.facts
+            .iter()
+            .filter(|f| f.line == line)
+            .map(|f| (f.code.as_ref().map_or_else(|| f.name.clone(), |c| c.to_string()), f.split, f.amount.to_string()))
+            .collect()
+    }
+
+    fn row(key: &str, split: Split, amount: &str) -> (String, Split, String) {
+        (key.to_string(), split, amount.to_string())
+    }
+
+    fn named<'a>(p: &'a Parsed, code: &str) -> Option<&'a Fact> {
+        p.facts.iter().find(|f| f.code.as_ref().is_some_and(|c| c.as_str() == code))
+    }
+
+    #[test]
+    fn a_name_centred_on_its_figures_takes_the_pieces_above_and_below() {
+        // Source lines 402–404 (`社会保障和就` / `208 … 754.75` / `业支出`), 414–416, 424–426.
+        let p = read("wrapped-names-centred", Phase::Final, 2024);
+        assert_eq!(named(&p, "208").map(|f| f.name.as_str()), Some("社会保障和就业支出"));
+        assert_eq!(named(&p, "2080505").map(|f| f.name.as_str()), Some("机关事业单位基本养老保险缴费支出"));
+        assert_eq!(named(&p, "21011").map(|f| f.name.as_str()), Some("行政事业单位医疗"));
+        assert_eq!(named(&p, "210").map(|f| f.name.as_str()), Some("卫生健康支出"));
+        assert_eq!(named(&p, "2120101").map(|f| f.name.as_str()), Some("行政运行"));
+        assert_eq!(named(&p, "21202").map(|f| f.name.as_str()), Some("城乡社区规划与管理"));
+        // The figures are on the code's line; the 合计 below the items and after a page break.
+        assert_eq!(
+            on(&p, 11),
+            [
+                row("208", Split::Total, "754.75"),
+                row("208", Split::Basic, "754.75"),
+                row("208", Split::Project, "0.00")
+            ]
+        );
+        assert_eq!(on(&p, 67)[..2], [row("合计", Split::Total, "9746.50"), row("合计", Split::Basic, "5364.75")]);
+    }
+
+    #[test]
+    fn a_name_that_fills_its_cell_wraps_onto_the_line_below() {
+        // Source lines 241–244: `机关事业单位基本养老保险缴` / `费支出`; the page after line 253 is
+        // printed narrower, and its figures still land in 本年收入合计 and 财政拨款收入.
+        let p = read("wrapped-names-below", Phase::Final, 2024);
+        assert_eq!(named(&p, "2080505").map(|f| f.name.as_str()), Some("机关事业单位基本养老保险缴费支出"));
+        assert_eq!(named(&p, "2080506").map(|f| f.name.as_str()), Some("机关事业单位职业年金缴费支出"));
+        assert_eq!(on(&p, 33), [row("212", Split::Total, "3832.36"), row("212", Split::Fiscal, "3832.36")]);
+        assert_eq!(p.facts.len(), 50);
+    }
+
+    #[test]
+    fn a_code_alone_on_its_line_joins_the_figures_below_in_its_column_group() {
+        // Source lines 475–476: `30109 职业年金缴费 225.12   30207` / `邮电费 8.05`; 525–527
+        // `信息网络及软件购置` / `31007 … 0.00` / `更新`; 533 the two totals.
+        let p = read("codes-above-figures", Phase::Final, 2024);
+        let f = named(&p, "30207").expect("30207");
+        assert_eq!((f.name.as_str(), f.line, f.amount.to_string()), ("邮电费", 16, "8.05".to_string()));
+        assert_eq!(named(&p, "30109").map(|f| f.line), Some(15));
+        assert!(named(&p, "31007").is_none(), "a zero economic row is no fact");
+        let totals: Vec<(String, Option<u8>, String)> = p
+            .facts
+            .iter()
+            .filter(|f| f.code.is_none())
+            .map(|f| (f.name.clone(), f.level, f.amount.to_string()))
+            .collect();
+        assert_eq!(
+            totals,
+            [("人员经费合计".into(), Some(0), "4884.09".into()), ("公用经费合计".into(), Some(0), "480.66".into())]
+        );
+        assert!(p.facts.iter().all(|f| f.dimension == Dimension::Economic));
+    }
+
+    #[test]
+    fn a_line_with_as_many_figures_as_columns_fills_them_in_order() {
+        // Source line 546: `2.85 0.39 0.00 0.00  0.00 …`, crammed against the left edge.
+        let p = read("crammed-figures", Phase::Final, 2024);
+        let got: Vec<(String, Measure, String)> =
+            p.facts.iter().map(|f| (f.name.clone(), f.measure, f.amount.to_string())).collect();
+        assert_eq!(
+            got,
+            [
+                ("合计".into(), Measure::FullYearBudget, "2.85".into()),
+                ("合计".into(), Measure::Final, "0.39".into()),
+                ("公务接待费".into(), Measure::FullYearBudget, "2.85".into()),
+                ("公务接待费".into(), Measure::Final, "0.39".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_numbered_source_under_another_is_a_sub_item_and_each_total_keeps_its_label() {
+        let p = read("two-halves-with-sub-items", Phase::Budget, 2024);
+        let revenue: Vec<(String, Option<u8>)> =
+            p.facts.iter().filter(|f| f.dimension == Dimension::Revenue).map(|f| (f.name.clone(), f.level)).collect();
+        assert_eq!(revenue, [("财政拨款收入".into(), Some(1)), ("一般公共预算资金".into(), Some(2))]);
+        let totals: Vec<&str> =
+            p.facts.iter().filter(|f| f.dimension == Dimension::Total).map(|f| f.name.as_str()).collect();
+        assert_eq!(totals, ["收入总计", "支出总计"]);
+        assert_eq!(p.facts.iter().filter(|f| f.dimension == Dimension::Function).count(), 9);
+    }
+
+    #[test]
+    fn a_header_repeated_on_the_next_page_is_no_row() {
+        // Source lines 552–556 repeat the header; line 558 is the first row of the new page.
+        let p = read("repeated-header", Phase::Budget, 2024);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(
+            on(&p, 41),
+            [row("204", Split::Total, "1633000"), row("204", Split::Basic, "0"), row("204", Split::Project, "1633000")]
+        );
+    }
+
+    #[test]
+    fn code_parts_join_and_a_subtotal_column_counts_on_the_total_row_only() {
+        // Source lines 720 (`301   2` → 30102) and 777 (合计 | 人员经费 | 公用经费).
+        let p = read("code-columns", Phase::Budget, 2024);
+        assert_eq!(named(&p, "30102").map(|f| f.amount.to_string()), Some("16623810".into()));
+        assert_eq!(named(&p, "30107").map(|f| f.amount.to_string()), Some("11447100".into()));
+        assert_eq!(p.facts.iter().filter(|f| f.code.as_ref().is_some_and(|c| c.as_str() == "301")).count(), 1);
+        let bottom: Vec<(String, String)> =
+            p.facts.iter().filter(|f| f.line == 70).map(|f| (f.name.clone(), f.amount.to_string())).collect();
+        assert_eq!(
+            bottom,
+            [
+                ("合计".into(), "99706020".into()),
+                ("人员经费".into(), "88537451".into()),
+                ("公用经费".into(), "11168569".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn items_under_a_group_label_are_named_with_its_subject() {
+        let p = read("side-label-items", Phase::Budget, 2024);
+        let got: Vec<(String, Option<u8>, String)> =
+            p.facts.iter().map(|f| (f.name.clone(), f.level, f.amount.to_string())).collect();
+        assert_eq!(
+            got,
+            [
+                ("合计".into(), Some(0), "47.91".into()),
+                ("公务接待费".into(), Some(1), "1.35".into()),
+                ("公务用车购置及运行费".into(), Some(1), "46.56".into()),
+                ("公务用车购置费".into(), Some(2), "25".into()),
+                ("公务用车运行费".into(), Some(2), "21.56".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_budget_t01_splits_its_expenditure_columns() {
+        // 合计 | 基本支出 (人员经费, 公用经费) | 项目支出: the parts of 基本支出 are no split.
+        let p = read("expenditure-splits-in-t01", Phase::Budget, 2025);
+        assert_eq!(
+            on(&p, 9),
+            [
+                row("财政拨款收入", Split::Total, "171915169"),
+                row("一般公共服务支出", Split::Total, "127886849"),
+                row("一般公共服务支出", Split::Project, "43025130"),
+            ]
+        );
+        assert_eq!(p.facts.iter().filter(|f| f.statement == Statement::T01 && f.split == Split::Basic).count(), 0);
+    }
+
+    #[test]
+    fn a_name_may_start_with_its_numbered_line_above_the_figures() {
+        // Source lines 511–513: `四、文化旅游体育与传媒` / `200,000 200,000` / `支出`.
+        let p = read("ordinal-starts-a-name", Phase::Budget, 2023);
+        let names: Vec<&str> = p.facts.iter().filter(|f| f.line == 14).map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["文化旅游体育与传媒支出", "文化旅游体育与传媒支出"]);
+    }
+
+    #[test]
+    fn a_page_printed_elsewhere_keeps_its_columns_and_page_numbers_are_no_rows() {
+        let p = read("shifted-page-with-page-numbers", Phase::Final, 2024);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(on(&p, 10), [row("20101", Split::Total, "70.00"), row("20101", Split::Basic, "70.00")]);
+        assert_eq!(on(&p, 17), [row("2010101", Split::Total, "30.00"), row("2010101", Split::Basic, "30.00")]);
+        assert_eq!(on(&p, 18), [row("2010102", Split::Total, "20.00"), row("2010102", Split::Project, "20.00")]);
+        assert_eq!(p.facts.len(), 12);
+    }
+}

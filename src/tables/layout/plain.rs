@@ -471,3 +471,55 @@ mod tests {
         assert_eq!(increasing_choices(3, 2), [vec![0, 1], vec![0, 2], vec![1, 2]]);
     }
 }
+
+/// The rules on statements of tests/fixtures/layout/plain.txt, read as the pipeline reads them.
+#[cfg(test)]
+mod fixture_tests {
+    use crate::model::Parsed;
+    use crate::normalize;
+    use crate::segment;
+    use crate::tables::{Context, parse};
+    use crate::vocab::{Phase, Split, Unit};
+
+    fn read(section: &str) -> Parsed {
+        let text = super::super::fixture("plain.txt", section);
+        let lines = normalize::lines(&text);
+        let seg = segment::segment(&lines);
+        let table = seg.tables.first().unwrap_or_else(|| panic!("{section}: no statement"));
+        parse(table, &Context { phase: Phase::Budget, unit: Unit::Yuan, fiscal_year: Some(2026) })
+    }
+
+    fn splits(p: &Parsed, code: &str) -> Vec<(Split, String)> {
+        p.facts
+            .iter()
+            .filter(|f| f.code.as_ref().is_some_and(|c| c.as_str() == code))
+            .map(|f| (f.split, f.amount.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn short_rows_are_placed_where_the_sums_allow_one_placement() {
+        let p = read("no-positions-expenditure");
+        // A full row fills its columns in order.
+        assert_eq!(
+            splits(&p, "208"),
+            [(Split::Total, "8568532".into()), (Split::Basic, "4787960".into()), (Split::Project, "3780572".into())]
+        );
+        // The basic column of 合计 (26,917,990) is 208 + 210 + 212 + 221's basic alone: 201's
+        // second figure is project, and so are its children's.
+        assert_eq!(splits(&p, "201"), [(Split::Total, "3353072".into()), (Split::Project, "3353072".into())]);
+        assert_eq!(splits(&p, "2010506"), [(Split::Total, "1200".into()), (Split::Project, "1200".into())]);
+        // 212's basic is all 21201's, whose basic is all 2120101's.
+        assert_eq!(splits(&p, "2120101"), [(Split::Total, "16879230".into()), (Split::Basic, "16879230".into())]);
+        assert_eq!(splits(&p, "2120102"), [(Split::Total, "13121269".into()), (Split::Project, "13121269".into())]);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn figures_no_sum_pins_down_are_left_out_with_a_note() {
+        let p = read("no-positions-three-public");
+        let got: Vec<(String, String)> = p.facts.iter().map(|f| (f.name.clone(), f.amount.to_string())).collect();
+        assert_eq!(got, [("合计".to_string(), "8.53".to_string())]);
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("1.53 7 7 386.02 left out")), "{:?}", p.diagnostics);
+    }
+}
