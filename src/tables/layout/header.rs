@@ -136,50 +136,68 @@ fn text_center(c: &Chunk) -> f64 {
 /// True when chunk `b`, one or two lines below `a`, is the next line of the same label: they
 /// stand over each other (left-aligned or centred alike), `b` is no wider than `a` by more
 /// than a character (a label fills its first line first), no other label of `b`'s line lies
-/// within `a`'s printed width (then `a` spans several columns), and nothing between them.
-fn continues(items: &[(usize, Chunk)], (la, a): &(usize, Chunk), (lb, b): &(usize, Chunk)) -> bool {
+/// within `a`'s printed width (then `a` spans several columns), and nothing on the line
+/// between them stands in the way. `b_line` is `b`'s line, `between` the line between, if any.
+fn continues(a: &Chunk, b: &Chunk, b_line: &[Chunk], between: &[Chunk]) -> bool {
     let ov = overlap(a.x0, a.x1, b.x0, b.x1);
     let narrower = (a.x1 - a.x0).min(b.x1 - b.x0) as isize;
-    if !(1..=2).contains(&(lb.saturating_sub(*la))) || lb <= la || ov <= 0 || 2 * ov < narrower {
-        return false;
-    }
-    if b.printed_width() > a.printed_width() + 2 {
+    if ov <= 0 || 2 * ov < narrower || b.printed_width() > a.printed_width() + 2 {
         return false;
     }
     let aligned = (text_center(a) - text_center(b)).abs() <= 1.5 || a.x0.abs_diff(b.x0) <= 1;
     let printed_end = a.x0 + a.printed_width();
-    let spans_others = items
-        .iter()
-        .any(|(l, c)| l == lb && c != b && overlap(a.x0, printed_end, c.x0, c.x1) >= ((c.x1 - c.x0) as isize).min(2));
+    let spans_others =
+        b_line.iter().any(|c| c != b && overlap(a.x0, printed_end, c.x0, c.x1) >= ((c.x1 - c.x0) as isize).min(2));
     let (lo, hi) = (a.x0.min(b.x0), a.x1.max(b.x1));
-    let blocked = items.iter().any(|(l, c)| la < l && l < lb && overlap(lo, hi, c.x0, c.x1) > 0);
+    let blocked = between.iter().any(|c| overlap(lo, hi, c.x0, c.x1) > 0);
     aligned && !spans_others && !blocked
 }
 
 /// The header's cells: chunks stacked into labels.
 fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
-    let items: Vec<(usize, Chunk)> =
-        lines.iter().enumerate().flat_map(|(i, cs)| cs.iter().map(move |c| (i, c.clone()))).collect();
-    let mut next: Vec<Option<usize>> = vec![None; items.len()];
-    let mut has_prev = vec![false; items.len()];
-    for (ai, a) in items.iter().enumerate() {
-        for (bi, b) in items.iter().enumerate() {
-            if next[ai].is_some() || has_prev[bi] || !continues(&items, a, b) {
-                continue;
+    // Items are numbered line by line; `first[l]` is the number of line `l`'s first item.
+    let mut first = Vec::with_capacity(lines.len() + 1);
+    let mut n = 0;
+    for line in lines {
+        first.push(n);
+        n += line.len();
+    }
+    first.push(n);
+    let mut next: Vec<Option<usize>> = vec![None; n];
+    let mut has_prev = vec![false; n];
+    let no_chunks: &[Chunk] = &[];
+    for (la, a_line) in lines.iter().enumerate() {
+        for (ai, a) in a_line.iter().enumerate() {
+            let a_id = first.get(la).map_or(0, |f| f + ai);
+            for lb in [la + 1, la + 2] {
+                let Some(b_line) = lines.get(lb) else { continue };
+                let between = if lb == la + 2 { lines.get(la + 1).map_or(no_chunks, Vec::as_slice) } else { no_chunks };
+                for (bi, b) in b_line.iter().enumerate() {
+                    let b_id = first.get(lb).map_or(0, |f| f + bi);
+                    let free = next.get(a_id).is_some_and(Option::is_none) && has_prev.get(b_id) == Some(&false);
+                    if free && continues(a, b, b_line, between) {
+                        if let Some(slot) = next.get_mut(a_id) {
+                            *slot = Some(b_id);
+                        }
+                        if let Some(slot) = has_prev.get_mut(b_id) {
+                            *slot = true;
+                        }
+                    }
+                }
             }
-            next[ai] = Some(bi);
-            has_prev[bi] = true;
         }
     }
+    let items: Vec<(usize, Chunk)> =
+        lines.iter().enumerate().flat_map(|(i, cs)| cs.iter().map(move |c| (i, c.clone()))).collect();
     let main = main_row(lines);
     let mut out = Vec::new();
-    for start in (0..items.len()).filter(|&i| !has_prev[i]) {
+    for start in (0..n).filter(|&i| has_prev.get(i) == Some(&false)) {
         let mut chain = vec![start];
-        while let Some(n) = chain.last().and_then(|&k| next[k]) {
-            if chain.contains(&n) {
+        while let Some(k) = chain.last().and_then(|&k| next.get(k).copied().flatten()) {
+            if chain.contains(&k) {
                 break;
             }
-            chain.push(n);
+            chain.push(k);
         }
         let pieces: Vec<(usize, Chunk)> = chain.iter().filter_map(|&k| items.get(k).cloned()).collect();
         if pieces.len() > 1 && touches_main_row(&pieces, main) {

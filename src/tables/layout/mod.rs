@@ -43,6 +43,9 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\d{1,3}页(?:共\d{1,3}页)?)$").expect("valid regex")
 });
 
+/// The most lines read as a table's header, counted up from its body.
+const MAX_HEADER_LINES: usize = 30;
+
 /// Builds the grid of a layout table, or `None` when the lines hold no header with columns
 /// of figures.
 pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
@@ -52,7 +55,8 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
         .unwrap_or(lines.len());
     let region = lines.get(start..end)?;
     let body_at = first_body_line(region);
-    let header_lines = region.get(..body_at)?;
+    // A header is a dozen lines; what lies further above the body is a lost table's text.
+    let header_lines = region.get(body_at.saturating_sub(MAX_HEADER_LINES)..body_at)?;
     if plain::is_plain(header_lines) {
         let leaves = plain::leaves(header_lines);
         if !leaves.iter().any(|l| !l.label) {
@@ -470,5 +474,82 @@ mod tests {
         assert_eq!(on(&p, 17), [row("2010101", Split::Total, "30.00"), row("2010101", Split::Basic, "30.00")]);
         assert_eq!(on(&p, 18), [row("2010102", Split::Total, "20.00"), row("2010102", Split::Project, "20.00")]);
         assert_eq!(p.facts.len(), 12);
+    }
+}
+
+/// Random layout-like text never panics the reader, and stays fast.
+#[cfg(test)]
+mod random_tests {
+    use crate::normalize;
+    use crate::segment;
+    use crate::tables::{Context, parse};
+    use crate::vocab::{Phase, Unit};
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn random_layout_text_never_panics() {
+        const PIECES: &[&str] = &[
+            " ",
+            "  ",
+            "      ",
+            "合计",
+            "项目",
+            "科目编码",
+            "基本支出",
+            "预算数",
+            "决算数",
+            "小计",
+            "公务用车",
+            "购置费",
+            "201",
+            "05",
+            "7",
+            "2010350",
+            "1,234.56",
+            "0",
+            "0.00",
+            "12,000",
+            "-",
+            "一、",
+            "1.",
+            "注：",
+            "\u{c}",
+            "支出",
+            "收入",
+            "（境）费",
+            "2024年",
+            "- 7 -",
+        ];
+        let mut rng = Rng(0x1a70_c0de);
+        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2024) };
+        for _ in 0..300 {
+            let mut text = String::from("支出决算表\n单位：万元\n");
+            let lines = 5 + rng.next() % 40;
+            for _ in 0..lines {
+                let words = rng.next() % 12;
+                for _ in 0..words {
+                    text.push_str(rng.pick(PIECES));
+                }
+                text.push('\n');
+            }
+            let lines = normalize::lines(&text);
+            for table in segment::segment(&lines).tables {
+                let _ = parse(&table, &ctx);
+            }
+        }
     }
 }

@@ -404,13 +404,20 @@ fn candidates(p: &Pending, parts: &[usize]) -> Vec<Placement> {
     }
     let (Some(&(_, total)), Some(&Some(total_col))) = (p.figures.first(), p.placed.first()) else { return Vec::new() };
     let rest: Vec<Decimal> = p.figures.iter().skip(1).map(|f| f.1).collect();
-    if rest.iter().copied().sum::<Decimal>() != total || rest.len() > parts.len() {
+    let too_many = binomial(parts.len(), rest.len()).is_none_or(|n| n > MAX_TRIALS);
+    if rest.iter().copied().sum::<Decimal>() != total || rest.len() > parts.len() || too_many {
         return Vec::new();
     }
     increasing_choices(parts.len(), rest.len())
         .into_iter()
         .map(|ks| std::iter::once(total_col).chain(ks.iter().filter_map(|&k| parts.get(k).copied())).collect())
         .collect()
+}
+
+/// n choose k, or None when it overflows.
+fn binomial(n: usize, k: usize) -> Option<usize> {
+    let k = k.min(n.saturating_sub(k));
+    (0..k).try_fold(1usize, |acc, i| acc.checked_mul(n - i).map(|v| v / (i + 1)))
 }
 
 /// Every way to choose `k` of `n` positions, in increasing order.

@@ -146,6 +146,8 @@ struct Split {
     above: usize,
 }
 
+/// The most name pieces a row takes from one side: a name is a few lines long.
+const MAX_PIECES: usize = 3;
 const COST_ALONE: u32 = 3;
 const COST_ORDINAL_INSIDE: u32 = 50;
 const COST_NAMELESS: u32 = 5;
@@ -239,11 +241,11 @@ fn best_splits(
         let last = i == rows.len();
         let mut next: Vec<(usize, u32, Vec<Split>)> = Vec::new();
         for (prev_above, cost0, splits) in &states {
-            for below in 0..=n {
+            for below in 0..=n.min(MAX_PIECES) {
                 if first && below > 0 {
                     break;
                 }
-                for above in below..=n {
+                for above in below.max(n.saturating_sub(MAX_PIECES))..=n {
                     if last && above < n {
                         continue;
                     }
