@@ -4,7 +4,8 @@
 //! per position (the header path from top to bottom, what the column holds, its printed
 //! column number), the columns cut into side-by-side [`Group`]s (a t01 prints a revenue and an
 //! expenditure half, a t06 three code–name–amount blocks), and the body rows. Rows are
-//! tab-separated or markdown (`| a | b |`); a line that is neither is not part of the grid,
+//! tab-separated or markdown (`| a | b |`; layout text is `super::layout`'s); a line that is
+//! neither is not part of the grid,
 //! except a totals line that lost its tabs below the body ([`super::flattened`]). OCR noise
 //! in the header (`私 日 父 秘`, `1 おし口 父 おば`) is survived by trusting the 栏次 numbers and
 //! the body's content over the header words, and a group label that OCR split across the

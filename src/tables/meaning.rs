@@ -5,8 +5,13 @@
 //! `一般公共预算财政拨款` → gpb, `预算数` → full-year budget in a final account), and each row
 //! a dimension and level from its code or name (`合计` → total; a coded row → function or
 //! economic; in a t01/t04 the revenue half lists sources and the expenditure half function
-//! classes). The zero rule of the gold conventions is applied here: a printed zero is a fact
-//! only in a coded function row's total/basic/project column. Does not resolve missing codes.
+//! classes; a source numbered `1.` under `一、` is a level-2 sub-item). A column's own label
+//! decides its split before the labels above it (a layout header may put a neighbour's group
+//! label over it); a budget t01's expenditure half gives 合计 and 项目支出, not the 人员经费 /
+//! 公用经费 parts of 基本支出; a t06 人员经费 / 公用经费 column repeats each code's 合计 and counts
+//! only on the total row, named after the column. The zero rule of the gold conventions is
+//! applied here: a printed zero is a fact only in a coded function row's total/basic/project
+//! column. Does not resolve missing codes.
 
 use crate::amount::Amount;
 use crate::model::{Code, Diagnostic, Fact, Parsed};

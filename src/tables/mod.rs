@@ -3,9 +3,10 @@
 //! Takes one [`TableSegment`] (a statement's lines, from `segment`) and the document's
 //! context; gives the statement's facts and what could not be read ([`Parsed`]). Works in
 //! three steps, one module each: [`grid`] splits rows into cells and folds the header into
-//! column roles and groups, [`records`] reads each row's code, name and amounts by content,
-//! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures
-//! ([`three_public`] for the 三公 table). Repairs of OCR damage are general rules, each with
+//! column roles and groups (or, for text whose columns are runs of spaces, [`layout`] builds
+//! the same grid from positions), [`records`] reads each row's code, name and amounts by
+//! content, and [`meaning`] maps rows and columns to the output's dimensions, splits and
+//! measures ([`three_public`] for the 三公 table). Repairs of OCR damage are general rules, each with
 //! its own unit test on a fixture of tests/fixtures/ocr/: [`flattened`] totals lines,
 //! [`split_value`] cells joined on the row's arithmetic, and those of `grid` and `records`.
 //! Codes missing from a row, and printed codes that OCR misread, are left for `codes`.

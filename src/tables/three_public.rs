@@ -7,7 +7,9 @@
 //! labels do not tell the two halves apart (one is lost, or misplaced over both) the standard
 //! order does; a label with stray characters is read as the standard item name it contains
 //! (`公务5用车购置及支运行费` → 公务用车购置及运行费); and a value split across two cells is
-//! joined when the row's 合计 = items says so ([`split_value`]). Does not record 机关运行经费.
+//! joined when the row's 合计 = items says so ([`split_value`]). A part printed under its group
+//! by its own word (`购置费` under `公务用车购置及运行费`) is named with the group's subject
+//! (`公务用车购置费`). Does not record 机关运行经费.
 
 use crate::model::{Diagnostic, Parsed};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Statement};

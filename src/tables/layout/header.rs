@@ -155,43 +155,18 @@ fn continues(a: &Chunk, b: &Chunk, b_line: &[Chunk], between: &[Chunk]) -> bool 
 
 /// The header's cells: chunks stacked into labels.
 fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
-    // Items are numbered line by line; `first[l]` is the number of line `l`'s first item.
-    let mut first = Vec::with_capacity(lines.len() + 1);
-    let mut n = 0;
-    for line in lines {
-        first.push(n);
-        n += line.len();
-    }
-    first.push(n);
-    let mut next: Vec<Option<usize>> = vec![None; n];
-    let mut has_prev = vec![false; n];
-    let no_chunks: &[Chunk] = &[];
-    for (la, a_line) in lines.iter().enumerate() {
-        for (ai, a) in a_line.iter().enumerate() {
-            let a_id = first.get(la).map_or(0, |f| f + ai);
-            for lb in [la + 1, la + 2] {
-                let Some(b_line) = lines.get(lb) else { continue };
-                let between = if lb == la + 2 { lines.get(la + 1).map_or(no_chunks, Vec::as_slice) } else { no_chunks };
-                for (bi, b) in b_line.iter().enumerate() {
-                    let b_id = first.get(lb).map_or(0, |f| f + bi);
-                    let free = next.get(a_id).is_some_and(Option::is_none) && has_prev.get(b_id) == Some(&false);
-                    if free && continues(a, b, b_line, between) {
-                        if let Some(slot) = next.get_mut(a_id) {
-                            *slot = Some(b_id);
-                        }
-                        if let Some(slot) = has_prev.get_mut(b_id) {
-                            *slot = true;
-                        }
-                    }
-                }
-            }
-        }
-    }
     let items: Vec<(usize, Chunk)> =
         lines.iter().enumerate().flat_map(|(i, cs)| cs.iter().map(move |c| (i, c.clone()))).collect();
+    let next = link_wraps(lines);
+    let mut has_prev = vec![false; items.len()];
+    for &n in next.iter().flatten() {
+        if let Some(slot) = has_prev.get_mut(n) {
+            *slot = true;
+        }
+    }
     let main = main_row(lines);
     let mut out = Vec::new();
-    for start in (0..n).filter(|&i| has_prev.get(i) == Some(&false)) {
+    for start in (0..items.len()).filter(|&i| has_prev.get(i) == Some(&false)) {
         let mut chain = vec![start];
         while let Some(k) = chain.last().and_then(|&k| next.get(k).copied().flatten()) {
             if chain.contains(&k) {
@@ -207,6 +182,42 @@ fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
         }
     }
     out
+}
+
+/// For each chunk (numbered line by line), the chunk that continues its label on a line below,
+/// if any: the first that [`continues`] it, one line down before two, left to right.
+fn link_wraps(lines: &[Vec<Chunk>]) -> Vec<Option<usize>> {
+    let mut first = Vec::with_capacity(lines.len() + 1);
+    let mut n = 0;
+    for line in lines {
+        first.push(n);
+        n += line.len();
+    }
+    let mut next: Vec<Option<usize>> = vec![None; n];
+    let mut taken = vec![false; n];
+    let no_chunks: &[Chunk] = &[];
+    for (la, a_line) in lines.iter().enumerate() {
+        for (ai, a) in a_line.iter().enumerate() {
+            let a_id = first.get(la).map_or(0, |f| f + ai);
+            for lb in [la + 1, la + 2] {
+                let Some(b_line) = lines.get(lb) else { continue };
+                let between = if lb == la + 2 { lines.get(la + 1).map_or(no_chunks, Vec::as_slice) } else { no_chunks };
+                for (bi, b) in b_line.iter().enumerate() {
+                    let b_id = first.get(lb).map_or(0, |f| f + bi);
+                    let free = next.get(a_id).is_some_and(Option::is_none) && taken.get(b_id) == Some(&false);
+                    if free && continues(a, b, b_line, between) {
+                        if let Some(slot) = next.get_mut(a_id) {
+                            *slot = Some(b_id);
+                        }
+                        if let Some(slot) = taken.get_mut(b_id) {
+                            *slot = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    next
 }
 
 /// The header line that prints the most column labels: its labels are complete on one line.

@@ -182,20 +182,24 @@ fn unplaced_notes(placed: &[BodyLine]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The grid: per group a code column, a name column, then the group's figure columns.
-fn build<'a>(
-    leaves: &[Leaf],
-    groups: &[std::ops::Range<usize>],
-    rows: Vec<LayoutRow<'a>>,
-    notes: &mut Vec<Diagnostic>,
-) -> Grid<'a> {
-    let mut columns = Vec::new();
-    let mut grid_groups = Vec::new();
-    // For each group: (code column, name column), and each leaf's column.
-    let mut label_cols = Vec::new();
-    let mut leaf_col = vec![None; leaves.len()];
+/// Where each group's code and name go, and each leaf's figures.
+struct Layout {
+    columns: Vec<Column>,
+    groups: Vec<Group>,
+    /// (code column, name column) per group.
+    labels: Vec<(usize, usize)>,
+    /// The grid column of each leaf that holds figures.
+    leaf_col: Vec<Option<usize>>,
+}
+
+/// The grid's columns: per group a code column, a name column, then the group's figure
+/// columns. The code and name columns carry the labels above the group's first figure column
+/// (`支出` over a t01's second half).
+fn layout_columns(leaves: &[Leaf], groups: &[std::ops::Range<usize>]) -> Layout {
+    let mut out =
+        Layout { columns: Vec::new(), groups: Vec::new(), labels: Vec::new(), leaf_col: vec![None; leaves.len()] };
     for g in groups {
-        let start = columns.len();
+        let start = out.columns.len();
         let figures: Vec<usize> = g.clone().filter(|&i| leaves.get(i).is_some_and(|l| !l.label)).collect();
         let above: Vec<String> = figures
             .first()
@@ -212,48 +216,60 @@ fn build<'a>(
                 .unwrap_or_else(|| default.to_string())
         };
         let with = |last: String| above.iter().cloned().chain([last]).collect::<Vec<_>>();
-        columns
+        out.columns
             .push(Column { role: Role::Code, path: with(label_text(&["编码", "代码"], "编码")), number: None });
-        columns
+        out.columns
             .push(Column { role: Role::Name, path: with(label_text(&["名称", "项目"], "项目")), number: None });
-        label_cols.push((start, start + 1));
+        out.labels.push((start, start + 1));
         for i in figures {
-            leaf_col[i] = Some(columns.len());
+            if let Some(slot) = out.leaf_col.get_mut(i) {
+                *slot = Some(out.columns.len());
+            }
             let path = leaves.get(i).map(|l| l.path.clone()).unwrap_or_default();
-            columns.push(Column { role: Role::Amount, path, number: None });
+            out.columns.push(Column { role: Role::Amount, path, number: None });
         }
-        grid_groups.push(Group { columns: start..columns.len() });
+        out.groups.push(Group { columns: start..out.columns.len() });
     }
-    let width = columns.len();
-    let body = rows
-        .into_iter()
-        .map(|r| {
-            let mut cells = vec![String::new(); width];
-            let Some(&(code_col, name_col)) = label_cols.get(r.group) else { return Row { line: r.line, cells } };
-            match rows::join_code(&r.code_parts) {
-                Some(code) => {
-                    if let Some(cell) = cells.get_mut(code_col) {
-                        *cell = code;
-                    }
-                }
-                None if !r.code_parts.is_empty() => notes.push(Diagnostic::new(
-                    r.line.no,
-                    format!("code parts `{}` do not make a code: the row is read by its name", r.code_parts.join(" ")),
-                )),
-                None => {}
+    out
+}
+
+/// The grid of a table's columns and rows.
+fn build<'a>(
+    leaves: &[Leaf],
+    groups: &[std::ops::Range<usize>],
+    rows: Vec<LayoutRow<'a>>,
+    notes: &mut Vec<Diagnostic>,
+) -> Grid<'a> {
+    let layout = layout_columns(leaves, groups);
+    let body = rows.into_iter().map(|r| row_cells(&layout, r, notes)).collect();
+    Grid { columns: layout.columns, groups: layout.groups, body, notes: std::mem::take(notes) }
+}
+
+/// One row's cells: its joined code, its name and its figures in their columns.
+fn row_cells<'a>(layout: &Layout, r: LayoutRow<'a>, notes: &mut Vec<Diagnostic>) -> Row<'a> {
+    let mut cells = vec![String::new(); layout.columns.len()];
+    let Some(&(code_col, name_col)) = layout.labels.get(r.group) else { return Row { line: r.line, cells } };
+    match rows::join_code(&r.code_parts) {
+        Some(code) => {
+            if let Some(cell) = cells.get_mut(code_col) {
+                *cell = code;
             }
-            if let Some(cell) = cells.get_mut(name_col) {
-                *cell = r.name;
-            }
-            for (leaf, text) in r.figures {
-                if let Some(cell) = leaf_col.get(leaf).copied().flatten().and_then(|c| cells.get_mut(c)) {
-                    *cell = text;
-                }
-            }
-            Row { line: r.line, cells }
-        })
-        .collect();
-    Grid { columns, groups: grid_groups, body, notes: std::mem::take(notes) }
+        }
+        None if !r.code_parts.is_empty() => notes.push(Diagnostic::new(
+            r.line.no,
+            format!("code parts `{}` do not make a code: the row is read by its name", r.code_parts.join(" ")),
+        )),
+        None => {}
+    }
+    if let Some(cell) = cells.get_mut(name_col) {
+        *cell = r.name;
+    }
+    for (leaf, text) in r.figures {
+        if let Some(cell) = layout.leaf_col.get(leaf).copied().flatten().and_then(|c| cells.get_mut(c)) {
+            *cell = text;
+        }
+    }
+    Row { line: r.line, cells }
 }
 
 /// A section of a fixture file of tests/fixtures/layout/ (the lines after `## name` up to the

@@ -233,16 +233,21 @@ fn read_line<'a>(line: &'a Line, columns: &[Vec<usize>]) -> Vec<Pending<'a>> {
     }
     out.extend(current);
     if let [only] = out.as_mut_slice() {
-        let capacity = |g: usize| columns.get(g).map_or(0, Vec::len);
-        if capacity(0) < only.figures.len() {
-            // The first group that holds them, else the widest (a later one on a tie).
-            let fits = (1..columns.len()).find(|&g| capacity(g) >= only.figures.len());
-            let widest = (1..columns.len()).max_by_key(|&g| (capacity(g), g));
-            only.group = fits.or(widest).unwrap_or(only.group);
-        }
+        only.group = group_that_holds(only.figures.len(), columns).unwrap_or(only.group);
     }
     out.retain(|p| p.group < columns.len() && (!p.figures.is_empty() || !p.code_parts.is_empty()));
     out
+}
+
+/// For a line with one group's label and `n` figures: the first group when they fit it, else
+/// the first later group that holds them, else the widest (a later one on a tie).
+fn group_that_holds(n: usize, columns: &[Vec<usize>]) -> Option<usize> {
+    let capacity = |g: usize| columns.get(g).map_or(0, Vec::len);
+    if capacity(0) >= n {
+        return Some(0);
+    }
+    let fits = (1..columns.len()).find(|&g| capacity(g) >= n);
+    fits.or_else(|| (1..columns.len()).max_by_key(|&g| (capacity(g), g)))
 }
 
 /// Words one space apart: a text word joins the text before it unless it opens an item.
@@ -298,53 +303,55 @@ fn resolve_by_sums(pending: &mut [Pending], rows: &[usize], columns: &[usize]) {
         return;
     }
     let tree = tree(pending, rows);
-    let mut parents: Vec<&usize> = tree.keys().collect();
+    let mut parents: Vec<(&usize, &Vec<usize>)> = tree.iter().collect();
     parents.sort();
     loop {
-        let mut progress = false;
-        for &parent in &parents {
-            let Some(children) = tree.get(parent) else { continue };
-            let Some(target) = pending.get(*parent).and_then(placed) else { continue };
-            let Some(parent_row) = pending.get(*parent) else { continue };
-            let want: Vec<Decimal> = parts.iter().map(|&col| column_sum(parent_row, &target, col)).collect();
-            // A part the parent does not have, none of its children has either.
-            let empty: Vec<usize> = parts.iter().zip(&want).filter(|(_, w)| w.is_zero()).map(|(c, _)| *c).collect();
-            let options: Vec<Vec<Placement>> = children
-                .iter()
-                .map(|&c| {
-                    let Some(p) = pending.get(c) else { return Vec::new() };
-                    let fits = |pl: &Placement| empty.iter().all(|&col| column_sum(p, pl, col).is_zero());
-                    candidates(p, parts).into_iter().filter(fits).collect()
-                })
-                .collect();
-            let trials = options.iter().try_fold(1usize, |n, o| n.checked_mul(o.len().max(1)));
-            if trials.is_none_or(|n| n > MAX_TRIALS) {
-                continue;
-            }
-            let kids: Vec<Option<&Pending>> = children.iter().map(|&c| pending.get(c)).collect();
-            let solutions = solutions(&kids, &options, parts, &want);
-            let mut fixes = Vec::new();
-            for (k, &child) in children.iter().enumerate() {
-                let chosen: Vec<&Placement> =
-                    solutions.iter().filter_map(|s| options.get(k)?.get(*s.get(k)?)).collect();
-                let unique = chosen.first().filter(|first| chosen.iter().all(|c| c == *first));
-                if let Some(first) = unique
-                    && pending.get(child).is_some_and(|p| placed(p).is_none())
-                {
-                    fixes.push((child, (*first).clone()));
-                }
-            }
-            for (child, placement) in fixes {
-                if let Some(p) = pending.get_mut(child) {
-                    p.placed = placement.into_iter().map(Some).collect();
-                    progress = true;
-                }
-            }
-        }
-        if !progress {
+        let fixes: Vec<(usize, Placement)> =
+            parents.iter().flat_map(|&(&parent, children)| pinned(pending, parent, children, parts)).collect();
+        if fixes.is_empty() {
             break;
         }
+        for (child, placement) in fixes {
+            if let Some(p) = pending.get_mut(child) {
+                p.placed = placement.into_iter().map(Some).collect();
+            }
+        }
     }
+}
+
+/// The children of a placed parent whose placement every solution of the parent's sums
+/// agrees on, with that placement.
+fn pinned(pending: &[Pending], parent: usize, children: &[usize], parts: &[usize]) -> Vec<(usize, Placement)> {
+    let Some(parent_row) = pending.get(parent) else { return Vec::new() };
+    let Some(target) = placed(parent_row) else { return Vec::new() };
+    let want: Vec<Decimal> = parts.iter().map(|&col| column_sum(parent_row, &target, col)).collect();
+    // A part the parent does not have, none of its children has either.
+    let empty: Vec<usize> = parts.iter().zip(&want).filter(|(_, w)| w.is_zero()).map(|(c, _)| *c).collect();
+    let options: Vec<Vec<Placement>> = children
+        .iter()
+        .map(|&c| {
+            let Some(p) = pending.get(c) else { return Vec::new() };
+            let fits = |pl: &Placement| empty.iter().all(|&col| column_sum(p, pl, col).is_zero());
+            candidates(p, parts).into_iter().filter(fits).collect()
+        })
+        .collect();
+    let trials = options.iter().try_fold(1usize, |n, o| n.checked_mul(o.len().max(1)));
+    if trials.is_none_or(|n| n > MAX_TRIALS) {
+        return Vec::new();
+    }
+    let kids: Vec<Option<&Pending>> = children.iter().map(|&c| pending.get(c)).collect();
+    let solutions = solutions(&kids, &options, parts, &want);
+    let mut out = Vec::new();
+    for (k, &child) in children.iter().enumerate() {
+        let chosen: Vec<&Placement> = solutions.iter().filter_map(|s| options.get(k)?.get(*s.get(k)?)).collect();
+        let unique = chosen.first().filter(|first| chosen.iter().all(|c| c == *first));
+        if let Some(first) = unique
+            && pending.get(child).is_some_and(|p| placed(p).is_none())
+        {
+            out.push((child, (*first).clone()));
+        }
+    }
+    out
 }
 
 /// The sum of a row's figures placed in `col`.

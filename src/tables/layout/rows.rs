@@ -161,35 +161,8 @@ fn assemble<'a>(parts: &[Part<'a>], body: &[BodyLine<'a>], group: usize) -> Vec<
         std::iter::once(-1).chain(rows.iter().map(|&r| r as isize)).chain([parts.len() as isize]).collect();
     let gaps: Vec<Vec<usize>> =
         bounds.windows(2).map(|w| ((w[0] + 1) as usize..w[1].max(0) as usize).collect()).collect();
-    let full_width = full_widths(parts);
-    let is_full =
-        |k: usize| parts.get(k).is_some_and(|p| full_width.get(&page_of(p)).is_some_and(|&w| p.width + 1 >= w));
-    let blank_between = |a: usize, b: usize| {
-        let (Some(pa), Some(pb)) = (parts.get(a), parts.get(b)) else { return true };
-        body.get(pa.at + 1..pb.at).is_none_or(|between| between.iter().any(|l| l.tokens.is_empty()))
-    };
-    let row_cost = |k: usize, above: &[usize], below: &[usize]| -> u32 {
-        let own = parts.get(k).is_some_and(|p| !p.text.is_empty());
-        let seq: Vec<usize> = above.iter().copied().chain(own.then_some(k)).chain(below.iter().copied()).collect();
-        let mut cost = 0;
-        if seq.is_empty() && parts.get(k).is_some_and(|p| !p.figures.is_empty()) {
-            cost += COST_NAMELESS;
-        }
-        cost += seq.iter().skip(1).filter(|&&q| parts.get(q).is_some_and(Part::opens_item)).count() as u32
-            * COST_ORDINAL_INSIDE;
-        if let Some((last, init)) = seq.split_last() {
-            cost += init.iter().filter(|&&q| !is_full(q)).count() as u32 * COST_UNFINISHED;
-            if is_full(*last) {
-                cost += COST_FULL_END;
-            }
-        }
-        cost += above.len().abs_diff(below.len()) as u32;
-        let chain: Vec<usize> = above.iter().copied().chain([k]).chain(below.iter().copied()).collect();
-        cost += chain.windows(2).filter(|w| blank_between(w[0], w[1])).count() as u32 * COST_ACROSS_BLANK;
-        cost
-    };
-    let alone_cost = |q: usize| if parts.get(q).is_some_and(Part::opens_item) { 0 } else { COST_ALONE };
-    let splits = best_splits(&rows, &gaps, row_cost, alone_cost);
+    let costs = Costs { parts, body, full_width: full_widths(parts) };
+    let splits = best_splits(&rows, &gaps, |k, above, below| costs.row(k, above, below), |q| costs.alone(q));
     rows.iter()
         .enumerate()
         .filter_map(|(i, &k)| {
@@ -209,6 +182,56 @@ fn assemble<'a>(parts: &[Part<'a>], body: &[BodyLine<'a>], group: usize) -> Vec<
             })
         })
         .collect()
+}
+
+/// The cost model of a reading: what each row's name, and each piece left alone, costs.
+struct Costs<'p, 'a> {
+    parts: &'p [Part<'a>],
+    body: &'p [BodyLine<'a>],
+    /// The widest name piece on each page.
+    full_width: std::collections::HashMap<Option<u16>, usize>,
+}
+
+impl Costs<'_, '_> {
+    /// A piece as wide as the widest on its page filled its line: the name wraps on.
+    fn is_full(&self, k: usize) -> bool {
+        self.parts.get(k).is_some_and(|p| self.full_width.get(&page_of(p)).is_some_and(|&w| p.width + 1 >= w))
+    }
+
+    fn opens_item(&self, k: usize) -> bool {
+        self.parts.get(k).is_some_and(Part::opens_item)
+    }
+
+    /// True when a blank line lies between parts `a` and `b`.
+    fn blank_between(&self, a: usize, b: usize) -> bool {
+        let (Some(pa), Some(pb)) = (self.parts.get(a), self.parts.get(b)) else { return true };
+        self.body.get(pa.at + 1..pb.at).is_none_or(|between| between.iter().any(|l| l.tokens.is_empty()))
+    }
+
+    /// What row `k` costs with these pieces above and below its figure line.
+    fn row(&self, k: usize, above: &[usize], below: &[usize]) -> u32 {
+        let own = self.parts.get(k).is_some_and(|p| !p.text.is_empty());
+        let seq: Vec<usize> = above.iter().copied().chain(own.then_some(k)).chain(below.iter().copied()).collect();
+        let mut cost = 0;
+        if seq.is_empty() && self.parts.get(k).is_some_and(|p| !p.figures.is_empty()) {
+            cost += COST_NAMELESS;
+        }
+        cost += seq.iter().skip(1).filter(|&&q| self.opens_item(q)).count() as u32 * COST_ORDINAL_INSIDE;
+        if let Some((last, init)) = seq.split_last() {
+            cost += init.iter().filter(|&&q| !self.is_full(q)).count() as u32 * COST_UNFINISHED;
+            if self.is_full(*last) {
+                cost += COST_FULL_END;
+            }
+        }
+        cost += above.len().abs_diff(below.len()) as u32;
+        let chain: Vec<usize> = above.iter().copied().chain([k]).chain(below.iter().copied()).collect();
+        cost + chain.windows(2).filter(|w| self.blank_between(w[0], w[1])).count() as u32 * COST_ACROSS_BLANK
+    }
+
+    /// What a piece left alone costs: nothing for a numbered label (a row without figures).
+    fn alone(&self, q: usize) -> u32 {
+        if self.opens_item(q) { 0 } else { COST_ALONE }
+    }
 }
 
 fn page_of(part: &Part) -> Option<u16> {
