@@ -277,6 +277,18 @@ mod tests {
     }
 
     #[test]
+    fn a_group_label_right_over_one_of_its_columns_heads_them() {
+        // `支出预算` stands right over `基本支出`, centred over the three figure columns.
+        let got = paths(&fixture("group-right-over-a-column"));
+        let figures: Vec<String> = got
+            .iter()
+            .filter(|p| !p.starts_with("L:"))
+            .map(|p| p.rsplit('/').next().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(figures, ["合计", "基本支出", "项目支出"]);
+    }
+
+    #[test]
     fn items_over_budget_and_final_pairs() {
         let got = paths(&fixture("items-over-pairs"));
         assert_eq!(got.len(), 12, "{got:?}");
