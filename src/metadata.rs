@@ -27,8 +27,10 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static OVERVIEW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分\s*(\S+?)\s*概况$").expect("valid regex"));
 static YEAR_PHASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^比与较同和至\d])((?:19|20)\d{2})\s*年度?\s*(?:[^，。,；;]{0,30}?)(?:部门|单位)?(决算|预算)")
-        .expect("valid regex")
+    Regex::new(
+        r"(?:^|[^比与较同和至\d\s])\s*((?:19|20)\d{2})\s*年(度?)\s*(?:[^，。,；;]{0,30}?)(?:部门|单位)?(决算|预算)",
+    )
+    .expect("valid regex")
 });
 static PHASE_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:部门|单位|年度|年)\s*(决算|预算)(?:公开|表|$|\s)").expect("valid regex"));
@@ -62,20 +64,21 @@ fn most_frequent<T: Clone + Eq + std::hash::Hash>(values: impl IntoIterator<Item
     counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1))).map(|(v, _)| v)
 }
 
+/// The report's own heading (`第一部分 X概况`) names the department as the report does; label
+/// fields (`单位名称：`) come next: an attached form may shorten the name (`洪山区大数据中心`).
 fn department(lines: &[Line]) -> Option<String> {
-    let labelled = most_frequent(lines.iter().filter_map(|l| {
-        let caps = LABEL.captures(&l.text)?;
-        let value = caps[1].trim_end_matches(['（', '(']);
-        (value.chars().count() >= 2).then(|| value.to_string())
-    }));
-    labelled
-        .or_else(|| {
-            lines.iter().filter(|l| is_heading(l)).find_map(|l| {
-                let text = l.text.trim().trim_start_matches('#').trim();
-                OVERVIEW.captures(&squeeze(text)).map(|c| c[1].to_string())
-            })
-        })
-        .or_else(|| title_department(lines))
+    let overview = lines.iter().filter(|l| is_heading(l)).find_map(|l| {
+        let text = l.text.trim().trim_start_matches('#').trim();
+        OVERVIEW.captures(&squeeze(text)).map(|c| c[1].to_string())
+    });
+    let labelled = || {
+        most_frequent(lines.iter().filter_map(|l| {
+            let caps = LABEL.captures(&l.text)?;
+            let value = caps[1].trim_end_matches(['（', '(']);
+            (value.chars().count() >= 2).then(|| value.to_string())
+        }))
+    };
+    overview.or_else(labelled).or_else(|| title_department(lines))
 }
 
 /// `2023年度武汉市江汉区大数据中心 部门决算公开` → `武汉市江汉区大数据中心`, reading the
@@ -89,11 +92,21 @@ fn title_department(lines: &[Line]) -> Option<String> {
     plausible.then(|| name.to_string())
 }
 
+/// The year the most title-like mentions name: the title lines count most, and `2023 年度…决算`
+/// (the report's own year names its 年度) counts more than a bare `2022 年预算`, which short
+/// prose lines (OCR or layout text wraps sentences) repeat about the year before.
 fn fiscal_year(lines: &[Line]) -> Option<i16> {
     let candidates = lines.iter().enumerate().filter(|(i, l)| *i < TITLE_LINES || is_heading(l)).flat_map(|(i, l)| {
         let weight = if i < TITLE_LINES { 3 } else { 1 };
-        let years: Vec<i16> = YEAR_PHASE.captures_iter(&l.text).filter_map(|c| c[1].parse().ok()).collect();
-        years.into_iter().flat_map(move |y| std::iter::repeat_n(y, weight))
+        let years: Vec<(i16, usize)> = YEAR_PHASE
+            .captures_iter(&l.text)
+            .filter_map(|c| {
+                let year = c.get(1)?.as_str().parse().ok()?;
+                let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
+                Some((year, if names_year { 2 * weight } else { weight }))
+            })
+            .collect();
+        years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
     });
     most_frequent(candidates)
 }
@@ -161,6 +174,27 @@ mod tests {
         assert_eq!(m.department.as_deref(), Some("上海市普陀区规划和自然资源局"));
         assert_eq!(m.fiscal_year, Some(2024));
         assert_eq!(m.phase, Some(Phase::Final));
+    }
+
+    #[test]
+    fn the_year_a_heading_names_outweighs_prose_about_the_year_before() {
+        // Short OCR lines (after wuhan-hongshan-bigdata-2023-final.txt lines 79-125) repeat
+        // `2022 年…预算` more often than the headings print `2023 年度…决算`.
+        let m = meta(
+            "一、部门主要职责\n\n（1）贯彻落实\n\n二、机构设置\n\n 第二部分 2023 年度部门决算表\n\
+             第三部分 2023 年度部门决算情况说明\n2023 年度部门决算\n是 2022 年区财政局按照调整预算安\n\
+             单位部分 2022 年预算支出 231.15 万元\n区财政局按照 2022 年调整预算安排\n单位部分 2022 年预算支出\n\
+             比 2022 年度决算数增加 237.31 万元\n",
+        );
+        assert_eq!(m.fiscal_year, Some(2023));
+    }
+
+    #[test]
+    fn the_reports_overview_heading_names_it_before_a_forms_label() {
+        let m = meta(
+            " 第一部分 武汉市洪山区大数据中心概况\n2023 年度部门决算\n单位名称：洪山区大数据中心 填报日期：2024年\n单位名称：洪山区大数据中心\n",
+        );
+        assert_eq!(m.department.as_deref(), Some("武汉市洪山区大数据中心"));
     }
 
     #[test]

@@ -46,6 +46,8 @@ static TABLE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:公开\s*\d+\s*表|表\s*\d+|[(（]表\s*\d+[)）])$").expect("valid regex"));
 static TITLE_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:[(（]?(?:公开)?表\d+[)）]?|公开\d+表)$").expect("valid regex"));
+static CAPTION_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]?(?:公开)?表\s*\d+").expect("valid regex"));
 static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])")
         .expect("valid regex")
@@ -58,24 +60,19 @@ static LABEL: LazyLock<Regex> =
 
 /// Segments a document.
 pub fn segment(lines: &[Line]) -> Segmented<'_> {
-    let starts: Vec<(usize, Statement, String)> = lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| title(&l.text).map(|(s, t)| (i, s, t)))
-        .filter(|(i, _, _)| has_table_evidence(lines, *i))
-        .collect();
+    let starts = titles(lines);
     let mut tables = Vec::with_capacity(starts.len());
     let mut prose = Vec::new();
     let mut cursor = 0;
-    for (k, (start, statement, title)) in starts.iter().enumerate() {
-        let limit = starts.get(k + 1).map_or(lines.len(), |s| s.0);
-        let end = (start + 1..limit).find(|&j| is_part_heading(&lines[j].text)).unwrap_or(limit);
-        push_prose(&mut prose, lines, cursor..*start);
-        let body = &lines[start + 1..end];
+    for (k, start) in starts.iter().enumerate() {
+        let limit = starts.get(k + 1).map_or(lines.len(), |s| s.at);
+        let end = (start.last + 1..limit).find(|&j| is_part_heading(&lines[j].text)).unwrap_or(limit);
+        push_prose(&mut prose, lines, cursor..start.at);
+        let body = &lines[start.last + 1..end];
         tables.push(TableSegment {
-            statement: *statement,
-            title: title.clone(),
-            title_line: lines[*start].no,
+            statement: start.statement,
+            title: start.title.clone(),
+            title_line: lines[start.at].no,
             unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
             lines: body,
         });
@@ -83,6 +80,49 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
     }
     push_prose(&mut prose, lines, cursor..lines.len());
     Segmented { tables, prose }
+}
+
+/// A statement title found in the text: its first and last line (a title may wrap onto a
+/// second line), what it names and its text.
+struct Start {
+    at: usize,
+    last: usize,
+    statement: Statement,
+    title: String,
+}
+
+/// The statement titles followed by a table. A title that wraps (`…部门预算` / `经济分类预算表`)
+/// is read across its two lines when neither line alone is a title.
+fn titles(lines: &[Line]) -> Vec<Start> {
+    let mut out: Vec<Start> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if out.last().is_some_and(|s| s.last >= i) {
+            continue;
+        }
+        let single = title(&line.text).map(|(statement, title)| Start { at: i, last: i, statement, title });
+        let found = single.or_else(|| wrapped_title(lines, i));
+        if let Some(start) = found.filter(|s| has_table_evidence(lines, s.last)) {
+            out.push(start);
+        }
+    }
+    out
+}
+
+/// A title printed over two lines: the first line does not end a title, the next non-blank
+/// line does, and together they name a statement.
+fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
+    let first = lines.get(i)?;
+    let text = first.text.trim();
+    if text.is_empty() || text.ends_with('表') || text.chars().count() > MAX_TITLE_CHARS {
+        return None;
+    }
+    let j = (i + 1..lines.len().min(i + 3)).find(|&j| lines.get(j).is_some_and(|l| !l.is_blank()))?;
+    let second = lines.get(j)?.text.trim();
+    if title(second).is_some() || second.chars().count() > MAX_TITLE_CHARS / 2 {
+        return None;
+    }
+    let (statement, title) = title(&format!("{text}{second}"))?;
+    Some(Start { at: i, last: j, statement, title })
 }
 
 fn push_prose<'a>(prose: &mut Vec<&'a [Line]>, lines: &'a [Line], range: Range<usize>) {
@@ -165,8 +205,17 @@ fn has_table_evidence(lines: &[Line], at: usize) -> bool {
         if line.text.trim_start().starts_with('|') {
             return true;
         }
+        if is_caption(&line.text) {
+            return false; // another table's caption: this title was one of a list
+        }
     }
     false
+}
+
+/// A line that names a table (`表 10. 项目支出表`, `部门整体支出绩效目标申报表`), statement or not.
+fn is_caption(text: &str) -> bool {
+    let t = squeeze(text.trim_start_matches('#'));
+    t.chars().count() <= MAX_TITLE_CHARS && (CAPTION_NUMBER.is_match(&t) || t.ends_with('表'))
 }
 
 #[cfg(test)]
@@ -212,6 +261,33 @@ mod tests {
         ] {
             assert!(title(text).is_none(), "{text}");
         }
+    }
+
+    fn layout_fixture(name: &str) -> Vec<Line> {
+        let path = format!("{}/tests/fixtures/layout/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let body: String = text.lines().filter(|l| !l.starts_with("# ")).map(|l| format!("{l}\n")).collect();
+        normalize::lines(&body)
+    }
+
+    #[test]
+    fn a_title_followed_by_other_captions_is_a_list_entry() {
+        let lines = layout_fixture("segment-caption-list.txt");
+        assert!(segment(&lines).tables.is_empty());
+    }
+
+    #[test]
+    fn a_title_wrapped_over_two_lines_is_read_across_them() {
+        let lines = layout_fixture("segment-wrapped-title.txt");
+        let seg = segment(&lines);
+        let found: Vec<(Statement, u32, Option<Unit>)> =
+            seg.tables.iter().map(|t| (t.statement, t.title_line, t.unit)).collect();
+        assert_eq!(found, [(Statement::T06, 1, Some(Unit::Yuan))]);
+        assert_eq!(
+            seg.tables[0].lines.first().map(|l| l.no),
+            Some(3),
+            "the table starts after the title's second line"
+        );
     }
 
     fn read(name: &str) -> String {

@@ -59,3 +59,10 @@ fn wuhan_narratives() {
         assert_at_least(report, Part::Narrative, 95.0, 95.0);
     }
 }
+
+/// Issue 7: layout text (`pdftotext -layout`), a final account and a budget.
+#[test]
+fn shanghai_tables() {
+    assert_at_least("shanghai-putuo-planning-natural-resources-2024-final", Part::Tables, 95.0, 95.0);
+    assert_at_least("shanghai-putuo-wanli-subdistrict-2024-budget", Part::Tables, 95.0, 95.0);
+}

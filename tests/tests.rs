@@ -13,6 +13,8 @@
 //! - `consumers`: DuckDB, polars and pyarrow (Python) read the output as users do.
 //! - `pdf`: PDFs read through pdftotext equal their text; unreadable PDFs get a reason.
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
+//! - `samples`: every sample report reads ok, with the statements it prints and only its
+//!   documented defects as non-passing checks.
 
 mod util;
 
@@ -27,4 +29,5 @@ mod incremental;
 mod output_contract;
 mod pdf;
 mod reference;
+mod samples;
 mod scores;

@@ -4,7 +4,8 @@
 //! per position (the header path from top to bottom, what the column holds, its printed
 //! column number), the columns cut into side-by-side [`Group`]s (a t01 prints a revenue and an
 //! expenditure half, a t06 three code–name–amount blocks), and the body rows. Rows are
-//! tab-separated or markdown (`| a | b |`); a line that is neither is not part of the grid,
+//! tab-separated or markdown (`| a | b |`; layout text is `super::layout`'s); a line that is
+//! neither is not part of the grid,
 //! except a totals line that lost its tabs below the body ([`super::flattened`]). OCR noise
 //! in the header (`私 日 父 秘`, `1 おし口 父 おば`) is survived by trusting the 栏次 numbers and
 //! the body's content over the header words, and a group label that OCR split across the
@@ -14,7 +15,7 @@
 use std::ops::Range;
 
 use crate::amount::Amount;
-use crate::model::Code;
+use crate::model::{Code, Diagnostic};
 use crate::normalize::Line;
 
 /// One row of cells, trimmed, indexed by column.
@@ -72,6 +73,8 @@ pub struct Grid<'a> {
     pub columns: Vec<Column>,
     pub groups: Vec<Group>,
     pub body: Vec<Row<'a>>,
+    /// What building the grid left out or could not read.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Splits one line into cells, if it is a table row.
@@ -123,7 +126,7 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
         body.extend(flat);
         body.sort_by_key(|r| r.line.no);
     }
-    Some(Grid { columns, groups, body })
+    Some(Grid { columns, groups, body, notes: Vec::new() })
 }
 
 /// The flattened totals lines below the first body row (see [`super::flattened`]), as rows:

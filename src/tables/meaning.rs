@@ -5,8 +5,13 @@
 //! `一般公共预算财政拨款` → gpb, `预算数` → full-year budget in a final account), and each row
 //! a dimension and level from its code or name (`合计` → total; a coded row → function or
 //! economic; in a t01/t04 the revenue half lists sources and the expenditure half function
-//! classes). The zero rule of the gold conventions is applied here: a printed zero is a fact
-//! only in a coded function row's total/basic/project column. Does not resolve missing codes.
+//! classes; a source numbered `1.` under `一、` is a level-2 sub-item). A column's own label
+//! decides its split before the labels above it (a layout header may put a neighbour's group
+//! label over it); a budget t01's expenditure half gives 合计 and 项目支出, not the 人员经费 /
+//! 公用经费 parts of 基本支出; a t06 人员经费 / 公用经费 column repeats each code's 合计 and counts
+//! only on the total row, named after the column. The zero rule of the gold conventions is
+//! applied here: a printed zero is a fact only in a coded function row's total/basic/project
+//! column. Does not resolve missing codes.
 
 use crate::amount::Amount;
 use crate::model::{Code, Diagnostic, Fact, Parsed};
@@ -78,15 +83,33 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
         let rec = &Record { amounts, ..rec.clone() };
         let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
         for &(col, amount) in &rec.amounts {
-            let Some(target) = column_target(statement, side, &grid.columns[col], ctx) else { continue };
+            let Some(column) = grid.columns.get(col) else { continue };
+            let Some(target) = column_target(statement, side, column, ctx) else { continue };
             if amount.is_zero() && !keeps_zero(statement, &row, target) {
                 continue;
             }
-            push_fact(&mut out, statement, &row, target, amount, rec, ctx.unit);
+            match subtotal_column(statement, column) {
+                // A 人员经费 / 公用经费 column repeats each code's 合计; on the total row it is a
+                // figure of its own, named after its column.
+                Some(label) if row.level == Some(0) && row.code.is_none() => {
+                    let named = Row { name: label.to_string(), code: None, ..row };
+                    push_fact(&mut out, statement, &named, target, amount, rec, ctx.unit);
+                }
+                Some(_) => {}
+                None => push_fact(&mut out, statement, &row, target, amount, rec, ctx.unit),
+            }
         }
     }
     dedupe_totals(&mut out.facts);
     out
+}
+
+/// The label of a t06 column that splits the 合计 into 人员经费 / 公用经费 (its own label, not
+/// a group label over a code–name–amount block).
+fn subtotal_column(statement: Statement, column: &Column) -> Option<&str> {
+    let leaf = column.path.last()?;
+    let subtotal = statement == Statement::T06 && (leaf.contains("人员经费") || leaf.contains("公用经费"));
+    subtotal.then_some(leaf.as_str())
 }
 
 /// The identity every row of an expenditure table prints (`1栏 = 2+3+…栏`): its total column
@@ -111,6 +134,7 @@ fn expenditure_identities(
 }
 
 /// What a row is: dimension, level, code and name.
+#[derive(Debug, Clone)]
 pub(super) struct Row {
     pub(super) dimension: Dimension,
     pub(super) level: Option<u8>,
@@ -138,10 +162,13 @@ fn row_meaning(
     }
     let row = |dimension, level| Row { dimension, level, code: code.clone(), name: name.clone() };
     if code.is_none() && is_total_name(&name) {
-        return Some(row(Dimension::Total, Some(0)));
+        // The 合计 of the economic table is an economic row (人员经费合计 is one too).
+        let dimension = if statement == Statement::T06 { Dimension::Economic } else { Dimension::Total };
+        return Some(row(dimension, Some(0)));
     }
     Some(match statement {
         Statement::T01 | Statement::T04 => match side {
+            Some(Side::Revenue) if is_sub_item(rec.raw_name.as_deref()) => row(Dimension::Revenue, Some(2)),
             Some(Side::Revenue) => row(Dimension::Revenue, Some(1)),
             _ if is_function_class(&name) => row(Dimension::Function, Some(1)),
             _ => row(Dimension::Total, Some(0)),
@@ -156,6 +183,21 @@ fn row_meaning(
             None => row(Dimension::Function, None),
         },
     })
+}
+
+/// A revenue source numbered as a part of the one above (`1. 一般公共预算资金` under
+/// `一、财政拨款收入`): Arabic or bracketed numbers sit under Chinese ones.
+fn is_sub_item(raw_name: Option<&str>) -> bool {
+    let Some(raw) = raw_name else { return false };
+    let mut chars = raw.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => {
+            let rest: String = chars.skip_while(char::is_ascii_digit).take(1).collect();
+            matches!(rest.as_str(), "." | "、" | "．")
+        }
+        Some('(' | '（') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// An expenditure-side row of t01/t04 that names a function class (`一般公共服务支出`), not a
@@ -218,7 +260,12 @@ fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx:
     let measure = measure(column, ctx);
     let target = |fund_scope, split| Some(Target { fund_scope, split, measure });
     match statement {
-        Statement::T01 => target(FundScope::All, Split::Total),
+        Statement::T01 => match side {
+            // The expenditure half of a budget's t01 may print 合计 | 基本支出 (人员经费,
+            // 公用经费) | 项目支出: each column its split, the parts of 基本支出 none.
+            Some(Side::Expenditure) => leaf_split(column).and_then(|s| target(FundScope::All, s)),
+            _ => target(FundScope::All, Split::Total),
+        },
         Statement::T02 => {
             if column.says("合计") {
                 target(FundScope::All, Split::Total)
@@ -248,8 +295,40 @@ fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx:
     }
 }
 
-/// The split of an expenditure column, most specific words first.
+/// The split a t01 expenditure column holds, by its own label: none for the parts of
+/// 基本支出, total for a plain 决算数 / 预算数 / 合计.
+fn leaf_split(column: &Column) -> Option<Split> {
+    let leaf = column.path.last().map_or("", String::as_str);
+    if leaf.contains("人员经费") || leaf.contains("公用经费") {
+        None
+    } else {
+        Some(split_of_label(leaf).unwrap_or(Split::Total))
+    }
+}
+
+/// The split a label names, if any.
+fn split_of_label(label: &str) -> Option<Split> {
+    Some(if label.contains("基本支出") {
+        Split::Basic
+    } else if label.contains("项目支出") {
+        Split::Project
+    } else if label.contains("上缴上级") {
+        Split::RemitSuperior
+    } else if label.contains("经营支出") {
+        Split::Operating
+    } else if label.contains("附属单位") {
+        Split::SubsidyAffiliates
+    } else {
+        return None;
+    })
+}
+
+/// The split of an expenditure column: its own label first (a group label over it, read from
+/// a layout header, may name a neighbour's split), then the labels above it.
 fn expenditure_split(column: &Column) -> Option<Split> {
+    if let Some(split) = column.path.last().and_then(|leaf| split_of_label(leaf)) {
+        return Some(split);
+    }
     Some(if column.says("基本支出") {
         Split::Basic
     } else if column.says("项目支出") {

@@ -3,15 +3,17 @@
 //! Takes one [`TableSegment`] (a statement's lines, from `segment`) and the document's
 //! context; gives the statement's facts and what could not be read ([`Parsed`]). Works in
 //! three steps, one module each: [`grid`] splits rows into cells and folds the header into
-//! column roles and groups, [`records`] reads each row's code, name and amounts by content,
-//! and [`meaning`] maps rows and columns to the output's dimensions, splits and measures
-//! ([`three_public`] for the 三公 table). Repairs of OCR damage are general rules, each with
+//! column roles and groups (or, for text whose columns are runs of spaces, [`layout`] builds
+//! the same grid from positions), [`records`] reads each row's code, name and amounts by
+//! content, and [`meaning`] maps rows and columns to the output's dimensions, splits and
+//! measures ([`three_public`] for the 三公 table). Repairs of OCR damage are general rules, each with
 //! its own unit test on a fixture of tests/fixtures/ocr/: [`flattened`] totals lines,
 //! [`split_value`] cells joined on the row's arithmetic, and those of `grid` and `records`.
 //! Codes missing from a row, and printed codes that OCR misread, are left for `codes`.
 
 pub mod flattened;
 pub mod grid;
+pub mod layout;
 pub mod meaning;
 pub mod records;
 #[cfg(test)]
@@ -26,11 +28,12 @@ use crate::segment::TableSegment;
 
 /// Parses one statement.
 pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
-    let Some(grid) = grid::grid(segment.lines) else {
+    let Some(grid) = grid::grid(segment.lines).or_else(|| layout::grid(segment.lines)) else {
         return Parsed::default();
     };
     let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
-    let (records, diagnostics) = records::records(&grid);
+    let (records, mut diagnostics) = records::records(&grid);
+    diagnostics.extend(grid.notes.iter().cloned());
     let mut parsed = meaning::facts(segment.statement, &grid, &records, &ctx);
     parsed.diagnostics.extend(
         diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),

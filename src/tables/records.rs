@@ -25,6 +25,9 @@ pub struct Record<'a> {
     pub code: Option<String>,
     /// The cleaned name.
     pub name: Option<String>,
+    /// The name as printed (whitespace removed), with its ordinal: `1.一般公共预算资金` under
+    /// `一、财政拨款收入` is a sub-item.
+    pub raw_name: Option<String>,
     /// Amounts by column index.
     pub amounts: Vec<(usize, Amount)>,
 }
@@ -61,7 +64,8 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
         let mut strays: Vec<(usize, Amount)> = Vec::new();
         let mut row_notes: Vec<Diagnostic> = Vec::new();
         for (g, group) in grid.groups.iter().enumerate() {
-            let mut rec = Record { group: g, line: row.line, code: None, name: None, amounts: Vec::new() };
+            let mut rec =
+                Record { group: g, line: row.line, code: None, name: None, raw_name: None, amounts: Vec::new() };
             let mut name_parts: Vec<&str> = Vec::new();
             for c in group.columns.clone() {
                 let cell = row.cell(c);
@@ -95,7 +99,9 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                 }
             }
             if !name_parts.is_empty() {
-                rec.name = Some(clean_name(&name_parts.concat())).filter(|n| !n.is_empty());
+                let raw: String = name_parts.concat().chars().filter(|c| !c.is_whitespace()).collect();
+                rec.name = Some(clean_name(&raw)).filter(|n| !n.is_empty());
+                rec.raw_name = Some(raw);
             }
             row_records.push(rec);
         }

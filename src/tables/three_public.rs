@@ -7,7 +7,9 @@
 //! labels do not tell the two halves apart (one is lost, or misplaced over both) the standard
 //! order does; a label with stray characters is read as the standard item name it contains
 //! (`公务5用车购置及支运行费` → 公务用车购置及运行费); and a value split across two cells is
-//! joined when the row's 合计 = items says so ([`split_value`]). Does not record 机关运行经费.
+//! joined when the row's 合计 = items says so ([`split_value`]). A part printed under its group
+//! by its own word (`购置费` under `公务用车购置及运行费`) is named with the group's subject
+//! (`公务用车购置费`). Does not record 机关运行经费.
 
 use crate::model::{Diagnostic, Parsed};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Statement};
@@ -113,9 +115,20 @@ fn item_column(col: usize, column: &Column, ctx: &Context) -> Option<ItemColumn>
         // The subtotal is named after its group, the label above it.
         Item::Vehicle if leaf == "小计" => (labels.iter().rev().nth(1)?.clone(), 1),
         Item::Vehicle | Item::Overseas | Item::Reception => (leaf.clone(), 1),
-        Item::Purchase | Item::Operation => (leaf.clone(), 2),
+        Item::Purchase | Item::Operation => (qualified(leaf, &labels), 2),
     };
     Some(ItemColumn { col, item, name, level, measure: measure(column, ctx) })
+}
+
+/// A part printed under its group by its own word only (`购置费` under `公务用车购置及运行费`)
+/// is named with the group's subject (`公务用车购置费`), as the item is called elsewhere.
+fn qualified(leaf: &str, labels: &[String]) -> String {
+    const SUBJECT: &str = "公务用车";
+    if leaf.contains(SUBJECT) {
+        return leaf.to_string();
+    }
+    let grouped = labels.iter().rev().skip(1).any(|l| l.contains(SUBJECT) && l.contains("购置") && l.contains("运行"));
+    if grouped { format!("{SUBJECT}{leaf}") } else { leaf.to_string() }
 }
 
 fn item_of(label: &str) -> Option<Item> {

@@ -1,0 +1,183 @@
+//! One line of layout text to chunks: its runs of text, each with the character columns it
+//! takes.
+//!
+//! Takes a line as `pdftotext -layout` printed it (columns as runs of spaces; a CJK character
+//! and a digit each take one column of the text); gives its [`Chunk`]s, left to right, each
+//! with its columns, its text and its [`Kind`]. In a body line, words one space apart are one
+//! chunk when both are text (`信息 网络 及软件 购置` is one name) but never when one is a
+//! number (`2.85 0.39` are two cells), and a code printed against its name (`310资本性支出`,
+//! `2010506统计管理`) is split off. In a header line every word is a chunk of its own, as
+//! adjacent labels are often one space apart. Does not decide what a chunk means.
+
+/// What a chunk's text looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A number with a decimal point or thousands separators: always a figure.
+    Amount,
+    /// Bare digits: a code, a part of one (`201   05   07`), or a figure (`0`, `25`).
+    Digits,
+    /// A dash standing for an empty cell.
+    Empty,
+    Text,
+}
+
+/// A run of text on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// First character column.
+    pub x0: usize,
+    /// One past the last character column.
+    pub x1: usize,
+    pub text: String,
+    pub kind: Kind,
+}
+
+impl Chunk {
+    fn new(x0: usize, x1: usize, text: String) -> Chunk {
+        let kind = kind_of(&text);
+        Chunk { x0, x1, text, kind }
+    }
+
+    /// How wide the text is printed: a CJK character is as wide as two digits, so a label's
+    /// columns in the text understate its width on the page.
+    pub fn printed_width(&self) -> usize {
+        self.text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    }
+
+    /// The centre of the chunk as printed.
+    pub fn center(&self) -> f64 {
+        self.x0 as f64 + self.printed_width() as f64 / 2.0
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self.kind, Kind::Amount | Kind::Digits)
+    }
+}
+
+/// True for a character that takes two columns on the page (CJK, full-width forms).
+pub fn is_wide(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+fn kind_of(text: &str) -> Kind {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if digits {
+        Kind::Digits
+    } else if crate::amount::Amount::parse(text).is_some() {
+        Kind::Amount
+    } else if !text.is_empty() && text.chars().all(|c| matches!(c, '-' | '—' | '–')) {
+        Kind::Empty
+    } else {
+        Kind::Text
+    }
+}
+
+/// The words of a line with their columns.
+fn words(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (col, c) in text.chars().enumerate() {
+        if c.is_whitespace() {
+            if let Some((start, word)) = current.take() {
+                out.push((start, col, word));
+            }
+        } else {
+            current.get_or_insert_with(|| (col, String::new())).1.push(c);
+        }
+    }
+    if let Some((start, word)) = current {
+        let end = start + word.chars().count();
+        out.push((start, end, word));
+    }
+    out
+}
+
+/// The chunks of a header line: every word on its own.
+pub fn header_chunks(text: &str) -> Vec<Chunk> {
+    words(text).into_iter().map(|(x0, x1, w)| Chunk::new(x0, x1, w)).collect()
+}
+
+/// The chunks of a body line: text words one space apart joined, codes split from names.
+pub fn body_chunks(text: &str) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    for (x0, x1, word) in words(text) {
+        for chunk in split_glued_code(Chunk::new(x0, x1, word)) {
+            let joins = out
+                .last()
+                .is_some_and(|prev| prev.kind == Kind::Text && chunk.kind == Kind::Text && chunk.x0 == prev.x1 + 1);
+            match out.last_mut() {
+                Some(prev) if joins => {
+                    prev.text.push(' ');
+                    prev.text.push_str(&chunk.text);
+                    prev.x1 = chunk.x1;
+                }
+                _ => out.push(chunk),
+            }
+        }
+    }
+    out
+}
+
+/// `310资本性支出` → `310` + `资本性支出`: digits run into a name that starts with a CJK letter
+/// (not `2024年`, a date, nor `1、`, an ordinal).
+fn split_glued_code(chunk: Chunk) -> Vec<Chunk> {
+    let digits = chunk.text.bytes().take_while(u8::is_ascii_digit).count();
+    let next = chunk.text.get(digits..).and_then(|rest| rest.chars().next());
+    let glued = (1..=7).contains(&digits)
+        && next.is_some_and(|c| c.is_alphabetic() && is_wide(c) && !matches!(c, '年' | '月' | '日'));
+    if !glued || chunk.kind != Kind::Text {
+        return vec![chunk];
+    }
+    let (code, name) = chunk.text.split_at(digits);
+    vec![
+        Chunk::new(chunk.x0, chunk.x0 + digits, code.to_string()),
+        Chunk::new(chunk.x0 + digits, chunk.x1, name.to_string()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(chunks: &[Chunk]) -> Vec<(usize, &str, Kind)> {
+        chunks.iter().map(|c| (c.x0, c.text.as_str(), c.kind)).collect()
+    }
+
+    #[test]
+    fn body_words_join_as_text_and_split_as_numbers() {
+        let got = body_chunks("  信息 网络 及软件 购置   2.85 0.39  201   05");
+        assert_eq!(
+            texts(&got),
+            [
+                (2, "信息 网络 及软件 购置", Kind::Text),
+                (17, "2.85", Kind::Amount),
+                (22, "0.39", Kind::Amount),
+                (28, "201", Kind::Digits),
+                (34, "05", Kind::Digits)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_code_against_its_name_is_split_but_not_a_year_or_an_ordinal() {
+        assert_eq!(texts(&body_chunks("310资本性支出")), [(0, "310", Kind::Digits), (3, "资本性支出", Kind::Text)]);
+        assert_eq!(texts(&body_chunks("2024年预算")), [(0, "2024年预算", Kind::Text)]);
+        assert_eq!(texts(&body_chunks("1、一般公共预算资金")), [(0, "1、一般公共预算资金", Kind::Text)]);
+    }
+
+    #[test]
+    fn header_words_stay_apart() {
+        assert_eq!(header_chunks("合计 因公出国(境)费").len(), 2);
+        assert_eq!(body_chunks("合计 因公出国(境)费").len(), 1);
+    }
+
+    #[test]
+    fn printed_width_counts_cjk_twice() {
+        let c = &body_chunks("公务接待费")[0];
+        assert_eq!((c.x1 - c.x0, c.printed_width()), (5, 10));
+        assert!((c.center() - 5.0).abs() < f64::EPSILON);
+    }
+}
