@@ -4,22 +4,8 @@
 //! (data/reference/SOURCES: no official list exists as a file) can give them; they stay NULL,
 //! with a note, rather than being guessed.
 
-use crate::gold::{GoldRow, load, reports};
+use crate::gold::{GoldRow, UNAVAILABLE, load, reports};
 use crate::util::{FactRow, corpus_output, facts};
-
-/// (report, gold line, gold code): codes no corpus report prints with their name.
-const UNAVAILABLE: &[(&str, i64, &str, &str)] = &[
-    ("wuhan-hongshan-bigdata-2023-final", 262, "2011308", "招商引资 (商贸事务): no report prints 2011308"),
-    ("wuhan-hongshan-bigdata-2023-final", 311, "2101199", "其他行政事业单位医疗支出: no report prints 2101199"),
-    ("wuhan-hongshan-bigdata-2023-final", 313, "2101199", "其他行政事业单位医疗支出: no report prints 2101199"),
-    ("wuhan-hanyang-bigdata-2023-budget", 780, "2130599", "其他巩固脱贫衔接乡村振兴支出: no report prints 2130599"),
-    (
-        "shanghai-putuo-planning-natural-resources-2024-final",
-        759,
-        "2200199",
-        "其他国土资源事务支出 is 2200199's old name; the corpus prints only the new one",
-    ),
-];
 
 fn same_but_code(g: &GoldRow, o: &FactRow) -> bool {
     (&g.statement, &g.fund_scope, &g.dimension, &g.split, &g.measure, &g.name)

@@ -126,10 +126,36 @@ fn describe_out(o: &FactRow) -> String {
     )
 }
 
+/// (report, gold line, gold code, why): codes that no report of the corpus prints with their
+/// name and that no other source available to the project gives (there is no official list as
+/// a file: ../shared/reference/SOURCES.md). The pipeline must leave these rows without a code,
+/// not guess one; everything else about them must be as gold has it.
+pub const UNAVAILABLE: &[(&str, i64, &str, &str)] = &[
+    ("wuhan-hongshan-bigdata-2023-final", 262, "2011308", "招商引资 (商贸事务): no report prints 2011308"),
+    ("wuhan-hongshan-bigdata-2023-final", 311, "2101199", "其他行政事业单位医疗支出: no report prints 2101199"),
+    ("wuhan-hongshan-bigdata-2023-final", 313, "2101199", "其他行政事业单位医疗支出: no report prints 2101199"),
+    ("wuhan-hanyang-bigdata-2023-budget", 780, "2130599", "其他巩固脱贫衔接乡村振兴支出: no report prints 2130599"),
+    (
+        "shanghai-putuo-planning-natural-resources-2024-final",
+        759,
+        "2200199",
+        "其他国土资源事务支出 is 2200199's pre-2019 name; the corpus prints only the new one",
+    ),
+];
+
+/// A gold row as the pipeline can give it: without the code no source provides.
+fn attainable(report: &str, mut g: GoldRow) -> GoldRow {
+    if UNAVAILABLE.iter().any(|(r, line, code, _)| *r == report && *line == g.line && *code == g.code) {
+        g.code.clear();
+    }
+    g
+}
+
 /// Compares one statement of one report with the gold: every gold row found with the same
-/// keys and name, and nothing else.
+/// keys and name (a code listed in [`UNAVAILABLE`] must be absent), and nothing else.
 pub fn assert_gold(report: &str, statement: &str) {
-    let gold: Vec<GoldRow> = load(report).into_iter().filter(|g| g.statement == statement).collect();
+    let gold: Vec<GoldRow> =
+        load(report).into_iter().filter(|g| g.statement == statement).map(|g| attainable(report, g)).collect();
     let out: Vec<FactRow> =
         output_rows(corpus_output(), report).into_iter().filter(|o| o.statement == statement).collect();
     let pairs = matching(&gold, &out, true);
@@ -195,8 +221,8 @@ gold_suite! {
     city_info_t09: "wuhan-city-info-center-2023-final", "t09";
     city_info_narrative: "wuhan-city-info-center-2023-final", "narrative";
     caidian_narrative: "wuhan-caidian-bigdata-2023-final", "narrative";
-    hongshan_narrative: "wuhan-hongshan-bigdata-2023-final", "narrative", ignore = "issue 5: 2011308 招商引资 and 2101199 其他行政事业单位医疗支出 are not in data/reference, so 4 rows get no code";
-    hanyang_narrative: "wuhan-hanyang-bigdata-2023-budget", "narrative", ignore = "issue 5: 2130599 其他巩固脱贫衔接乡村振兴支出 is not in data/reference, so line 780 gets no code";
+    hongshan_narrative: "wuhan-hongshan-bigdata-2023-final", "narrative";
+    hanyang_narrative: "wuhan-hanyang-bigdata-2023-budget", "narrative";
     planning_t01: "shanghai-putuo-planning-natural-resources-2024-final", "t01";
     planning_t02: "shanghai-putuo-planning-natural-resources-2024-final", "t02";
     planning_t03: "shanghai-putuo-planning-natural-resources-2024-final", "t03";
@@ -204,7 +230,7 @@ gold_suite! {
     planning_t05: "shanghai-putuo-planning-natural-resources-2024-final", "t05";
     planning_t06: "shanghai-putuo-planning-natural-resources-2024-final", "t06";
     planning_t09: "shanghai-putuo-planning-natural-resources-2024-final", "t09";
-    planning_narrative: "shanghai-putuo-planning-natural-resources-2024-final", "narrative", ignore = "codes: line 755 prints 其他国土资源事务支出, the pre-2019 name of 2200199, which the code reference does not know";
+    planning_narrative: "shanghai-putuo-planning-natural-resources-2024-final", "narrative";
     wanli_t01: "shanghai-putuo-wanli-subdistrict-2024-budget", "t01";
     wanli_t02: "shanghai-putuo-wanli-subdistrict-2024-budget", "t02";
     wanli_t03: "shanghai-putuo-wanli-subdistrict-2024-budget", "t03";

@@ -47,17 +47,24 @@ fn city_info_center_tables() {
 
 /// Issue 5: the narrative of every Wuhan report.
 #[test]
-#[ignore = "issue 5: hongshan is at 92.2% exact recall: 2011308 and 2101199 are not in data/reference"]
 fn wuhan_narratives() {
     for report in [
         "wuhan-caidian-bigdata-2023-final",
-        "wuhan-hongshan-bigdata-2023-final",
         "wuhan-hanyang-bigdata-2023-budget",
         "wuhan-jianghan-bigdata-2023-final",
         "wuhan-city-info-center-2023-final",
     ] {
         assert_at_least(report, Part::Narrative, 95.0, 95.0);
     }
+    // Hongshan: every figure found (100%), but 4 of its 51 rows need codes no source gives
+    // (gold::UNAVAILABLE: 2011308 ×2, 2101199 ×2), so exact recall stops at 47/51 = 92.2%; the
+    // hongshan_narrative gold test checks those rows exactly, without a code.
+    assert_at_least("wuhan-hongshan-bigdata-2023-final", Part::Narrative, 92.0, 100.0);
+    let (recall, _, summary) = score("wuhan-hongshan-bigdata-2023-final", Part::Narrative);
+    assert!(
+        summary.contains("found 51") && recall < 95.0,
+        "{summary}: the unavailable codes are now resolved; raise the bar"
+    );
 }
 
 /// Issue 7: layout text (`pdftotext -layout`), a final account and a budget.

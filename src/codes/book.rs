@@ -10,9 +10,11 @@ use std::collections::HashMap;
 
 use crate::model::Code;
 
-/// A name as matched: brackets of either width and quote marks are the same.
+/// A name as matched: brackets of either width and quote marks are the same, and so are the
+/// two spellings of 其他 (`其它`, as some reports print it).
 pub fn match_key(name: &str) -> String {
-    name.chars()
+    name.replace("其它", "其他")
+        .chars()
         .filter_map(|c| match c {
             '（' => Some('('),
             '）' => Some(')'),
@@ -158,6 +160,17 @@ mod tests {
         ]);
         assert_eq!(b.find("科技成果转化与扩散", Some(3), &path(&["科学技术支出", "研究与开发"])), code("2060404"));
         assert_eq!(b.find("科技成果转化与扩散", Some(3), &path(&["社会保障和就业支出", "研究与开发"])), Found::None);
+    }
+
+    #[test]
+    fn variant_spellings_match() {
+        let b = book(&[
+            ("208", "社会保障和就业支出"),
+            ("20805", "行政事业单位养老支出"),
+            ("2080599", "其他行政事业单位养老支出"),
+        ]);
+        let path = path(&["社会保障和就业支出", "行政事业单位养老支出"]);
+        assert_eq!(b.find("其它行政事业单位养老支出", Some(3), &path), code("2080599"));
     }
 
     #[test]

@@ -16,8 +16,18 @@ use super::{Identity, subject};
 /// Every cross-statement check of the document.
 pub fn checks(facts: &[Fact]) -> Vec<Check> {
     let mut out = Vec::new();
+    let balances = balances(facts);
+    if balances.is_empty() {
+        out.extend(same_codes(
+            facts,
+            (Statement::T02, FundScope::All),
+            (Statement::T03, FundScope::All),
+            &[Split::Total],
+        ));
+    } else {
+        out.extend(income_plus_balances(facts, &balances));
+    }
     let pairs = [
-        (Statement::T02, Statement::T03, FundScope::All, FundScope::All),
         (Statement::T01, Statement::T03, FundScope::All, FundScope::All),
         (Statement::T04, Statement::T05, FundScope::Gpb, FundScope::Gpb),
     ];
@@ -62,6 +72,51 @@ fn same_codes(facts: &[Fact], a: (Statement, FundScope), b: (Statement, FundScop
             .evaluate()
         })
         .collect()
+}
+
+/// The t01 balances a department carries into and out of the year: 年初结转和结余 and
+/// 使用非财政拨款结余 (money spent this year that is not this year's income), 年末结转和结余 and
+/// 结余分配 (income not spent). With any of them, a function's income (t02) and spending (t03)
+/// differ by design.
+fn balances(facts: &[Fact]) -> Vec<&Fact> {
+    facts
+        .iter()
+        .filter(|f| f.statement == Statement::T01 && !f.amount.is_zero())
+        .filter(|f| f.name.contains("结转") || f.name.contains("结余"))
+        .collect()
+}
+
+/// With balances, the whole year instead: t03's 合计 = t02's 合计 + 年初结转和结余 (and 使用
+/// 非财政拨款结余) − 年末结转和结余 − 结余分配.
+fn income_plus_balances(facts: &[Fact], balances: &[&Fact]) -> Option<Check> {
+    let total = |s: Statement| {
+        facts.iter().find(|f| {
+            f.statement == s && f.dimension == Dimension::Total && f.level == Some(0) && f.split == Split::Total
+        })
+    };
+    let (income, spending) = (total(Statement::T02)?, total(Statement::T03)?);
+    let mut actual = income.amount_yuan()?;
+    let mut tolerance = income.amount.ulp_yuan(income.unit);
+    let mut terms = vec![format!("t02 {}", income.amount)];
+    for b in balances {
+        let sign = if b.dimension == Dimension::Revenue { 1 } else { -1 };
+        actual += b.amount_yuan()? * rust_decimal::Decimal::from(sign);
+        tolerance += b.amount.ulp_yuan(b.unit);
+        terms.push(format!("{} {}{}", if sign > 0 { "+" } else { "−" }, b.name, b.amount));
+    }
+    let expected = spending.amount_yuan()?;
+    Some(Check {
+        check: "t02_vs_t03".to_string(),
+        subject: spending.name.clone(),
+        expected,
+        actual,
+        status: super::status(actual - expected, tolerance),
+        detail: format!(
+            "t03 合计 = {} (t01's balances: income and spending differ by them per function)",
+            terms.join(" ")
+        ),
+        line: spending.line,
+    })
 }
 
 /// True when the summary table lists no revenue but 一般公共预算 (no other funds, no
