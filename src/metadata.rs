@@ -69,10 +69,16 @@ fn most_frequent<T: Clone + Eq + std::hash::Hash>(values: impl IntoIterator<Item
 fn department(lines: &[Line]) -> Option<String> {
     let overview = lines.iter().filter(|l| is_heading(l)).find_map(|l| {
         let text = l.text.trim().trim_start_matches('#').trim();
+        if !text.contains("概况") {
+            return None;
+        }
         OVERVIEW.captures(&squeeze(text)).map(|c| c[1].to_string())
     });
     let labelled = || {
         most_frequent(lines.iter().filter_map(|l| {
+            if !(l.text.contains('：') || l.text.contains(':')) {
+                return None;
+            }
             let caps = LABEL.captures(&l.text)?;
             let value = caps[1].trim_end_matches(['（', '(']);
             (value.chars().count() >= 2).then(|| value.to_string())
@@ -96,36 +102,55 @@ fn title_department(lines: &[Line]) -> Option<String> {
 /// (the report's own year names its 年度) counts more than a bare `2022 年预算`, which short
 /// prose lines (OCR or layout text wraps sentences) repeat about the year before.
 fn fiscal_year(lines: &[Line]) -> Option<i16> {
-    let candidates = lines.iter().enumerate().filter(|(i, l)| *i < TITLE_LINES || is_heading(l)).flat_map(|(i, l)| {
-        let weight = if i < TITLE_LINES { 3 } else { 1 };
-        let years: Vec<(i16, usize)> = YEAR_PHASE
-            .captures_iter(&l.text)
-            .filter_map(|c| {
-                let year = c.get(1)?.as_str().parse().ok()?;
-                let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
-                Some((year, if names_year { 2 * weight } else { weight }))
-            })
-            .collect();
-        years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
-    });
+    let candidates = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i < TITLE_LINES || is_heading(l))
+        .filter(|(_, l)| names_phase(l))
+        .flat_map(|(i, l)| {
+            let weight = if i < TITLE_LINES { 3 } else { 1 };
+            let years: Vec<(i16, usize)> = YEAR_PHASE
+                .captures_iter(&l.text)
+                .filter_map(|c| {
+                    let year = c.get(1)?.as_str().parse().ok()?;
+                    let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
+                    Some((year, if names_year { 2 * weight } else { weight }))
+                })
+                .collect();
+            years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
+        });
     most_frequent(candidates)
 }
 
+/// Both year and phase patterns end in 决算 or 预算: a line without 算 names neither.
+fn names_phase(line: &Line) -> bool {
+    line.text.contains('算')
+}
+
 fn phase(lines: &[Line]) -> Option<Phase> {
-    let votes = lines.iter().enumerate().filter(|(i, l)| *i < TITLE_LINES || is_heading(l)).flat_map(|(i, l)| {
-        let weight = if i < TITLE_LINES { 3 } else { 1 };
-        let found: Vec<Phase> = PHASE_WORD
-            .captures_iter(&l.text)
-            .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })
-            .collect();
-        found.into_iter().flat_map(move |p| std::iter::repeat_n(p, weight))
-    });
+    let votes = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i < TITLE_LINES || is_heading(l))
+        .filter(|(_, l)| names_phase(l))
+        .flat_map(|(i, l)| {
+            let weight = if i < TITLE_LINES { 3 } else { 1 };
+            let found: Vec<Phase> = PHASE_WORD
+                .captures_iter(&l.text)
+                .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })
+                .collect();
+            found.into_iter().flat_map(move |p| std::iter::repeat_n(p, weight))
+        });
     most_frequent(votes)
 }
 
 fn unit(lines: &[Line]) -> Option<Unit> {
-    let printed =
-        most_frequent(lines.iter().filter_map(|l| UNIT_LINE.captures(&l.text).and_then(|c| Unit::from_printed(&c[1]))));
+    let printed = most_frequent(
+        lines
+            .iter()
+            .filter(|l| l.text.contains('位'))
+            .filter_map(|l| UNIT_LINE.captures(&l.text).and_then(|c| Unit::from_printed(&c[1]))),
+    );
     printed.or_else(|| lines.iter().any(|l| l.text.contains("万元")).then_some(Unit::Wan))
 }
 

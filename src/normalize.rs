@@ -71,8 +71,10 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     if !needs_work {
         return repair_numbers(raw);
     }
-    let text = TAG.replace_all(raw, "");
-    let text = CARET_SUPERSCRIPT.replace_all(&text, "");
+    // The patterns need a `<` or a `^`: most lines have neither.
+    let text = if raw.contains('<') { TAG.replace_all(raw, "") } else { Cow::Borrowed(raw) };
+    let text =
+        if text.contains('^') { Cow::Owned(CARET_SUPERSCRIPT.replace_all(&text, "").into_owned()) } else { text };
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -8,6 +8,7 @@
 //! never the corpus, and the output order (and bytes) never depend on the number of threads
 //! or on what was cached.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -23,9 +24,9 @@ use crate::document::{parse_guarded, report_id};
 use crate::error::{DocError, Error, Result};
 use crate::model::Document;
 use crate::reconcile;
-use crate::reconcile::budgets::BudgetIndex;
+use crate::reconcile::budgets::{self, Budget};
 use crate::sink::{Sink, Written};
-use crate::vocab::Status;
+use crate::vocab::{Phase, Status};
 
 /// Files parsed together before their results go to the writer. Fixed, so that the batches,
 /// and therefore the Parquet bytes, are the same whatever the thread count.
@@ -132,7 +133,9 @@ pub fn run(config: &Config) -> Result<RunSummary> {
 #[derive(Default)]
 struct RunIndex {
     codes: CorpusIndex,
-    budgets: BudgetIndex,
+    /// Each department's budget document of a year, by its place in the run: a final account
+    /// of the same department and year is checked against it in the second pass.
+    budgets: HashMap<(String, i16), usize>,
 }
 
 /// Where the first pass left a document for the second.
@@ -160,7 +163,11 @@ fn read_all(
         for r in read {
             summary.count_read(&r);
             index.codes.learn(&r.doc);
-            index.budgets.learn(&r.doc);
+            if r.doc.meta.phase == Some(Phase::Budget)
+                && let Some(pair) = budgets::pair_key(&r.doc)
+            {
+                index.budgets.entry(pair).or_insert(slots.len());
+            }
             slots.push(match (r.key, r.cached) {
                 (Some(key), true) => {
                     manifest.push((r.doc.source_file.clone(), key.clone()));
@@ -177,6 +184,17 @@ fn read_all(
         progress.inc(chunk.len() as u64);
     }
     (slots, index, manifest)
+}
+
+/// A document of pass 1, taken back from where it was left.
+fn take_back(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache) -> Document {
+    match slot {
+        Slot::Held(doc) => (**doc).clone(),
+        // The entry was written in pass 1; should it be gone, the file is read again.
+        Slot::Cached(key) => {
+            cache.load_next(key, &entry.relative).unwrap_or_else(|| read_entry(entry, config, cache).doc)
+        }
+    }
 }
 
 /// Pass 2: takes each document back, fills codes from the corpus, and writes it, while a
@@ -207,7 +225,7 @@ fn write_all(
                 chunk
                     .par_iter()
                     .zip(chunk_entries)
-                    .map(|(slot, entry)| finish_document(slot, entry, config, cache, index))
+                    .map(|(slot, entry)| finish_document(slot, entry, (slots, entries), config, cache, index))
                     .collect()
             });
             for doc in &docs {
@@ -225,18 +243,24 @@ fn write_all(
 
 /// A document of pass 1, with the codes the corpus gives it (and its checks redone if any) and
 /// its checks against the department's published budget.
-fn finish_document(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache, index: &RunIndex) -> Document {
-    let mut doc = match slot {
-        Slot::Held(doc) => (**doc).clone(),
-        // The entry was written in pass 1; should it be gone, the file is read again.
-        Slot::Cached(key) => {
-            cache.load_next(key, &entry.relative).unwrap_or_else(|| read_entry(entry, config, cache).doc)
-        }
-    };
+fn finish_document(
+    slot: &Slot,
+    entry: &Entry,
+    run: (&[Slot], &[Entry]),
+    config: &Config,
+    cache: &Cache,
+    index: &RunIndex,
+) -> Document {
+    let mut doc = take_back(slot, entry, config, cache);
     if corpus::fill(&mut doc, &index.codes) {
         doc.checks = reconcile::recheck(&doc.facts, std::mem::take(&mut doc.checks));
     }
-    let across_reports = index.budgets.checks(&doc);
+    let budget = (doc.meta.phase == Some(Phase::Final))
+        .then(|| budgets::pair_key(&doc))
+        .flatten()
+        .and_then(|pair| index.budgets.get(&pair))
+        .and_then(|&i| Some(take_back(run.0.get(i)?, run.1.get(i)?, config, cache)));
+    let across_reports = budget.map(|b| Budget::of(&b).checks(&doc)).unwrap_or_default();
     if !across_reports.is_empty() {
         doc.checks.extend(across_reports);
         doc.checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));

@@ -147,6 +147,10 @@ fn is_part_heading(text: &str) -> bool {
 
 /// Recognises a statement title and says which statement it names.
 pub fn title(text: &str) -> Option<(Statement, String)> {
+    // Every title ends in 表 (a suffix such as `(表1)` may follow): most lines have none.
+    if !text.contains('表') {
+        return None;
+    }
     let trimmed = text.trim();
     if trimmed.starts_with("- ") || trimmed.contains('…') || trimmed.contains("...") || trimmed.contains("··") {
         return None;

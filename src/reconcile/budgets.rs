@@ -1,12 +1,15 @@
 //! Budget against final accounts, across the reports of a run.
 //!
-//! Takes, in a run's first pass, the budget documents' totals and class figures
-//! ([`BudgetIndex::learn`]); gives, in the second, a `budget_vs_final` check for every
-//! 年初预算 figure a final account states for the same department, year, fund scope, class (or
-//! total) and split: the budget the department published at the start of the year against
-//! the 年初预算 its final account says it had. Does not compare anything inside one report.
+//! Takes a department's published budget document and its final account of the same year (the
+//! run pairs them by department and year, see `pipeline`); gives a `budget_vs_final` check for
+//! every 年初预算 figure the final account states for a fund scope, class (or total) and split
+//! that the budget prints: the budget the department published at the start of the year
+//! against the 年初预算 its final account says it had. Does not compare anything inside one
+//! report.
 
 use std::collections::HashMap;
+
+use rust_decimal::Decimal;
 
 use crate::curate;
 use crate::model::{Check, Document, Fact};
@@ -14,54 +17,59 @@ use crate::vocab::{Dimension, FundScope, Measure, Phase, Split};
 
 use super::status;
 
-/// (department, year, fund scope, class code or "" for the total, split).
-type Key = (String, i16, FundScope, String, Split);
+/// (fund scope, class code or "" for the total, split).
+type Key = (FundScope, String, Split);
 
-/// The published budgets of a run: one figure per key, with its tolerance.
+/// The figures of one published budget that a final account can restate.
 #[derive(Debug, Default)]
-pub struct BudgetIndex {
-    figures: HashMap<Key, (rust_decimal::Decimal, rust_decimal::Decimal, String)>,
+pub struct Budget {
+    figures: HashMap<Key, (Decimal, Decimal, u32)>,
+    source_file: String,
 }
 
 /// The key of a total or class row, if it has one.
-fn key(doc: &Document, f: &Fact) -> Option<Key> {
-    let department = doc.meta.department.clone()?;
-    let year = doc.meta.fiscal_year?;
+fn key(f: &Fact) -> Option<Key> {
     let class = match (f.dimension, f.level) {
         (Dimension::Total, Some(0)) => String::new(),
         (Dimension::Function, Some(1)) => f.code.as_ref()?.as_str().to_string(),
         _ => return None,
     };
-    Some((department, year, f.fund_scope, class, f.split))
+    Some((f.fund_scope, class, f.split))
 }
 
-impl BudgetIndex {
-    /// Adds a budget document's primary class and total figures.
-    pub fn learn(&mut self, doc: &Document) {
+/// The (department, year) a document speaks for, when it says both.
+pub fn pair_key(doc: &Document) -> Option<(String, i16)> {
+    Some((doc.meta.department.clone()?, doc.meta.fiscal_year?))
+}
+
+impl Budget {
+    /// The primary class and total figures of a budget document.
+    pub fn of(doc: &Document) -> Budget {
+        let mut budget = Budget { source_file: doc.source_file.clone(), ..Budget::default() };
         if doc.meta.phase != Some(Phase::Budget) {
-            return;
+            return budget;
         }
         for row in
             curate::functional(&doc.facts).into_iter().filter(|c| c.is_primary && c.fact.measure == Measure::Budget)
         {
             let f = row.fact;
-            if let (Some(k), Some(yuan)) = (key(doc, f), f.amount_yuan()) {
-                let where_ = format!("{} line {}", doc.source_file, f.line);
-                self.figures.entry(k).or_insert((yuan, f.amount.ulp_yuan(f.unit), where_));
+            if let (Some(k), Some(yuan)) = (key(f), f.amount_yuan()) {
+                budget.figures.entry(k).or_insert((yuan, f.amount.ulp_yuan(f.unit), f.line));
             }
         }
+        budget
     }
 
-    /// The checks of a final account's 年初预算 figures against the published budget.
+    /// The checks of a final account's 年初预算 figures against this budget.
     pub fn checks(&self, doc: &Document) -> Vec<Check> {
-        if doc.meta.phase != Some(Phase::Final) || self.figures.is_empty() {
+        if doc.meta.phase != Some(Phase::Final) {
             return Vec::new();
         }
         doc.facts
             .iter()
             .filter(|f| f.measure == Measure::InitialBudget)
             .filter_map(|f| {
-                let (budget, ulp, where_) = self.figures.get(&key(doc, f)?)?;
+                let (budget, ulp, line) = self.figures.get(&key(f)?)?;
                 let actual = f.amount_yuan()?;
                 let tolerance = (*ulp).max(f.amount.ulp_yuan(f.unit));
                 Some(Check {
@@ -70,7 +78,10 @@ impl BudgetIndex {
                     expected: *budget,
                     actual,
                     status: status(actual - budget, tolerance),
-                    detail: format!("年初预算 line {} = the published budget ({where_})", f.line),
+                    detail: format!(
+                        "年初预算 line {} = the published budget ({} line {line})",
+                        f.line, self.source_file
+                    ),
                     line: f.line,
                 })
             })
@@ -125,8 +136,7 @@ mod tests {
 
     #[test]
     fn a_final_account_s_initial_budget_meets_the_published_budget() {
-        let mut index = BudgetIndex::default();
-        index.learn(&doc(Phase::Budget, vec![class(Statement::T05, Measure::Budget, "100.00")]));
+        let index = Budget::of(&doc(Phase::Budget, vec![class(Statement::T05, Measure::Budget, "100.00")]));
         let same =
             index.checks(&doc(Phase::Final, vec![class(Statement::Narrative, Measure::InitialBudget, "100.00")]));
         assert_eq!(

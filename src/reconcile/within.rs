@@ -56,14 +56,16 @@ fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<Code, &'a Fact> {
 
 fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
     let coded = by_code(column);
+    let mut children: BTreeMap<Code, Vec<&Fact>> = BTreeMap::new();
+    for (code, f) in &coded {
+        if let Some(parent) = code.parent() {
+            children.entry(parent).or_default().push(f);
+        }
+    }
     coded
         .iter()
         .filter_map(|(code, parent)| {
-            let kids: Vec<&Fact> =
-                coded.iter().filter(|(c, _)| c.parent().as_ref() == Some(code)).map(|(_, f)| *f).collect();
-            if kids.is_empty() {
-                return None;
-            }
+            let kids = children.remove(code)?;
             let names: Vec<String> = kids.iter().map(|k| subject(k)).collect();
             Identity {
                 check: format!("{statement}.children_sum"),
