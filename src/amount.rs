@@ -16,22 +16,28 @@ const MAX_CENTS: i128 = 10i128.pow(18) - 1;
 
 /// A printed amount, exact, in the unit it was printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct Amount(#[serde(with = "decimal_text")] Decimal);
+pub struct Amount(#[serde(with = "decimal_bytes")] Decimal);
 
-/// Serde for a decimal as its text (`"1808.5"`): exact, keeps the scale, and needs nothing of
-/// the format (the cache's postcard is not self-describing).
-pub mod decimal_text {
+/// Serde for a decimal as its 16 bytes (`Decimal::serialize`): exact, keeps the scale, needs
+/// nothing of the format (the cache's postcard is not self-describing), and costs no text
+/// formatting or parsing. Bytes that no decimal has (a scale over 28, stray flag bits) are an
+/// error, not a value.
+pub mod decimal_bytes {
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::str::FromStr;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&value.to_string())
+        value.serialize().serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let text = String::deserialize(d)?;
-        Decimal::from_str(&text).map_err(serde::de::Error::custom)
+        let bytes = <[u8; 16]>::deserialize(d)?;
+        // Flags: bytes 0–1 unused, byte 2 the scale, the top bit of byte 3 the sign.
+        let valid = bytes[0] == 0 && bytes[1] == 0 && bytes[2] <= 28 && bytes[3] & 0x7f == 0;
+        if !valid {
+            return Err(serde::de::Error::custom("not the bytes of a decimal"));
+        }
+        Ok(Decimal::deserialize(bytes))
     }
 }
 
@@ -47,30 +53,24 @@ impl Amount {
     /// assert!(Amount::parse("30,87.79").is_none());
     /// ```
     pub fn parse(text: &str) -> Option<Amount> {
-        let (negative, body) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        let body = text.strip_prefix('-').unwrap_or(text);
         let (int_part, frac_part) = match body.split_once('.') {
             Some((i, f)) => (i, Some(f)),
             None => (body, None),
         };
-        let digits = integer_digits(int_part)?;
+        if !is_integer_part(int_part) {
+            return None;
+        }
         if let Some(f) = frac_part
             && (f.is_empty() || f.len() > 6 || !f.bytes().all(|b| b.is_ascii_digit()))
         {
             return None;
         }
-        let mut plain = String::with_capacity(body.len() + 1);
-        if negative {
-            plain.push('-');
-        }
-        plain.push_str(&digits);
-        if let Some(f) = frac_part {
-            plain.push('.');
-            plain.push_str(f);
-        }
-        Decimal::from_str(&plain).ok().map(Amount)
+        // Checked above: the text is digits, one point, a sign and well-placed separators, so
+        // without separators it is what Decimal reads as it is (no copy on the common path).
+        let value =
+            if int_part.contains(',') { Decimal::from_str(&text.replace(',', "")) } else { Decimal::from_str(text) };
+        value.ok().map(Amount)
     }
 
     /// Wraps a decimal that is already exact (used by the OCR repair and the tests).
@@ -124,28 +124,21 @@ impl Amount {
 }
 
 /// Checks and strips the integer part: plain digits, or 1–3 digits then `,ddd` groups.
-fn integer_digits(int_part: &str) -> Option<String> {
-    if int_part.is_empty() {
-        return None;
-    }
+/// Digits, optionally in thousands groups (`3,087`), but never misgrouped (`30,87`).
+fn is_integer_part(int_part: &str) -> bool {
     let mut groups = int_part.split(',');
-    let first = groups.next()?;
+    let first = groups.next().unwrap_or_default();
     if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return false;
     }
-    let mut digits = first.to_string();
     let mut grouped = false;
     for g in groups {
         if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+            return false;
         }
         grouped = true;
-        digits.push_str(g);
     }
-    if grouped && first.len() > 3 {
-        return None;
-    }
-    Some(digits)
+    !(grouped && first.len() > 3)
 }
 
 impl fmt::Display for Amount {
@@ -208,5 +201,18 @@ mod tests {
         assert_eq!(yuan("9999999999999999.99", Unit::Yuan), "9999999999999999.99");
         assert!(Amount::parse("10000000000000000").unwrap().to_yuan(Unit::Yuan).is_none());
         assert!(Amount::parse("9999999999999").unwrap().to_yuan(Unit::Wan).is_none());
+    }
+
+    #[test]
+    fn cache_bytes_keep_value_and_scale() {
+        for text in ["1808.5", "0.00", "-12.50", "156,211,123", "0.000001"] {
+            let a = Amount::parse(text).unwrap();
+            let bytes = postcard::to_stdvec(&a).unwrap();
+            let back: Amount = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!((back, back.to_string()), (a, a.to_string()));
+        }
+        let mut bad = postcard::to_stdvec(&Amount::parse("1.5").unwrap()).unwrap();
+        bad[2] = 29; // a scale no decimal has
+        assert!(postcard::from_bytes::<Amount>(&bad).is_err());
     }
 }

@@ -38,6 +38,20 @@ fn entry(dir: &Path, key: &str) -> PathBuf {
     dir.join(key.get(..2).unwrap_or("00")).join(format!("{key}.doc"))
 }
 
+/// Makes a file at `path` with `make`, creating its folder only when it is missing: the first
+/// entry of each folder pays for the `mkdir`, not every entry.
+fn in_new_dir<T>(path: &Path, make: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
+    match make() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            make()
+        }
+        made => made,
+    }
+}
+
 /// The previous cache (read) and the next one (written).
 #[derive(Debug)]
 pub struct Cache {
@@ -72,11 +86,11 @@ impl Cache {
         let bytes = fs::read(&old).ok()?;
         let mut doc: Document = postcard::from_bytes(&bytes).ok()?;
         let new = entry(&self.next, key);
-        if let Some(dir) = new.parent() {
-            fs::create_dir_all(dir).ok()?;
-        }
-        if !new.exists() && fs::hard_link(&old, &new).is_err() {
-            fs::write(&new, &bytes).ok()?;
+        if !new.exists() {
+            let linked = in_new_dir(&new, || fs::hard_link(&old, &new));
+            if linked.is_err() {
+                in_new_dir(&new, || fs::File::create(&new)).and_then(|mut file| file.write_all(&bytes)).ok()?;
+            }
         }
         doc.source_file = source_file.to_string();
         Some(doc)
@@ -93,11 +107,8 @@ impl Cache {
     pub fn put(&self, key: &str, doc: &Document) -> Result<()> {
         let path = entry(&self.next, key);
         let io = |source| Error::Output { path: path.clone(), source };
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io)?;
-        }
         let bytes = postcard::to_stdvec(doc).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut file = fs::File::create(&path).map_err(io)?;
+        let mut file = in_new_dir(&path, || fs::File::create(&path)).map_err(io)?;
         file.write_all(&bytes).map_err(io)
     }
 

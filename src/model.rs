@@ -130,10 +130,10 @@ pub struct Check {
     /// The row or code the check is about.
     pub subject: String,
     /// In yuan.
-    #[serde(with = "crate::amount::decimal_text")]
+    #[serde(with = "crate::amount::decimal_bytes")]
     pub expected: Decimal,
     /// In yuan.
-    #[serde(with = "crate::amount::decimal_text")]
+    #[serde(with = "crate::amount::decimal_bytes")]
     pub actual: Decimal,
     pub status: CheckStatus,
     pub detail: String,

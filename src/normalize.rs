@@ -73,22 +73,49 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     }
     // The patterns need a `<` or a `^`: most lines have neither.
     let text = if raw.contains('<') { TAG.replace_all(raw, "") } else { Cow::Borrowed(raw) };
-    let text =
-        if text.contains('^') { Cow::Owned(CARET_SUPERSCRIPT.replace_all(&text, "").into_owned()) } else { text };
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\r' | '*' => {}
-            '\u{FF10}'..='\u{FF19}' => out.push(char::from(b'0' + (c as u32 - 0xFF10) as u8)),
-            '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{3000}' => out.push(' '),
-            '\u{200b}' | '\u{feff}' => {}
-            c if is_superscript_digit(c) => {}
-            c => out.push(c),
+    let text = then(text, |t| if t.contains('^') { CARET_SUPERSCRIPT.replace_all(t, "") } else { Cow::Borrowed(t) });
+    then(then(text, map_chars), repair_numbers)
+}
+
+/// Applies a step that may give its input back to a text that may already be a copy: copies
+/// only when the step changes something.
+fn then<'a>(text: Cow<'a, str>, step: for<'b> fn(&'b str) -> Cow<'b, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(t) => step(t),
+        Cow::Owned(t) => {
+            let changed = match step(&t) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(changed) => Some(changed),
+            };
+            Cow::Owned(changed.unwrap_or(t))
         }
     }
-    match repair_numbers(&out) {
-        Cow::Borrowed(_) => Cow::Owned(out),
-        Cow::Owned(repaired) => Cow::Owned(repaired),
+}
+
+/// Drops carriage returns, `*` marks, zero-width characters and superscript digits; maps
+/// full-width digits to ASCII and odd spaces to a space. Copies the runs between them whole.
+fn map_chars(text: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut run_start = 0;
+    for (at, c) in text.char_indices() {
+        let with = match c {
+            '\r' | '*' | '\u{200b}' | '\u{feff}' => None,
+            '\u{FF10}'..='\u{FF19}' => Some(char::from(b'0' + (c as u32 - 0xFF10) as u8)),
+            '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{3000}' => Some(' '),
+            c if is_superscript_digit(c) => None,
+            _ => continue,
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(text.get(run_start..at).unwrap_or_default());
+        out.extend(with);
+        run_start = at + c.len_utf8();
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(text.get(run_start..).unwrap_or_default());
+            Cow::Owned(out)
+        }
     }
 }
 

@@ -13,16 +13,20 @@ use crate::model::Code;
 /// A name as matched: brackets of either width and quote marks are the same, and so are the
 /// two spellings of 其他 (`其它`, as some reports print it).
 pub fn match_key(name: &str) -> String {
-    name.replace("其它", "其他")
-        .chars()
-        .filter_map(|c| match c {
-            '（' => Some('('),
-            '）' => Some(')'),
-            '“' | '”' | '"' => None,
-            c if c.is_whitespace() => None,
-            c => Some(c),
-        })
-        .collect()
+    let mut key = String::with_capacity(name.len());
+    let mut prev = None;
+    for c in name.chars() {
+        match c {
+            '（' => key.push('('),
+            '）' => key.push(')'),
+            '“' | '”' | '"' => {}
+            c if c.is_whitespace() => {}
+            '它' if prev == Some('其') => key.push('他'),
+            c => key.push(c),
+        }
+        prev = Some(c);
+    }
+    key
 }
 
 /// What a lookup found.
@@ -43,16 +47,15 @@ pub struct CodeBook {
 
 impl CodeBook {
     /// Adds a pair; a code may carry several names (editions and reports word it differently).
-    pub fn insert(&mut self, code: Code, name: &str) {
+    pub fn insert(&mut self, code: &Code, name: &str) {
         let key = match_key(name);
-        let names = self.names.entry(code.clone()).or_default();
-        if !names.contains(&key) {
-            names.push(key.clone());
+        // A book is built from every row of every report: most pairs are already in it, and
+        // the two maps always hold a pair together.
+        if self.named(code, &key) {
+            return;
         }
-        let codes = self.by_name.entry(key).or_default();
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
+        self.names.entry(code.clone()).or_default().push(key.clone());
+        self.by_name.entry(key).or_default().push(code.clone());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -120,7 +123,7 @@ mod tests {
     fn book(pairs: &[(&str, &str)]) -> CodeBook {
         let mut b = CodeBook::default();
         for (c, n) in pairs {
-            b.insert(Code::parse(c).unwrap(), n);
+            b.insert(&Code::parse(c).unwrap(), n);
         }
         b
     }

@@ -33,7 +33,7 @@ impl CorpusIndex {
                     Dimension::Economic => &mut self.economic,
                     _ => continue,
                 };
-                books.entry(year).or_default().insert(code.clone(), &f.name);
+                books.entry(year).or_default().insert(code, &f.name);
             }
         }
     }

@@ -62,8 +62,8 @@ fn printed_books(facts: &[Fact]) -> (CodeBook, CodeBook) {
     for f in facts {
         if let (Some(code), Some(CodeSource::Printed)) = (&f.code, f.code_source) {
             match f.dimension {
-                Dimension::Function => functional.insert(code.clone(), &f.name),
-                Dimension::Economic => economic.insert(code.clone(), &f.name),
+                Dimension::Function => functional.insert(code, &f.name),
+                Dimension::Economic => economic.insert(code, &f.name),
                 _ => {}
             }
         }

@@ -57,7 +57,7 @@ pub struct Reference {
 fn by_edition(csv: &str) -> BTreeMap<i16, CodeBook> {
     let mut books: BTreeMap<i16, CodeBook> = BTreeMap::new();
     for e in entries(csv) {
-        books.entry(e.edition).or_default().insert(e.code, &e.name);
+        books.entry(e.edition).or_default().insert(&e.code, &e.name);
     }
     books
 }

@@ -107,10 +107,8 @@ fn kind(line: &Line) -> Kind {
     let numeral = matches!(first, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十');
     let digit = first.is_ascii_digit();
     let bracket = matches!(first, '(' | '（');
-    let dash = matches!(first, '-' | '—' | '–');
     let offset = line.text.len() - from_first_word(&line.text).len();
-    let page_number = (digit || dash || first == '第') && PAGE_NUMBER.is_match(t);
-    if page_number || (first == '图' && CAPTION.is_match(t)) || is_contents_entry(t) {
+    if is_noise(t, first) {
         Kind::Noise
     } else if (first == '第' && PART.is_match(t))
         || (t.ends_with("说明") && line.text.starts_with(' ') && TITLE_PART.is_match(t))
@@ -136,8 +134,16 @@ fn marker_end(marker: &str) -> usize {
     }
 }
 
+/// A page number, a figure's caption or a contents entry: not prose. `t` is the bare line,
+/// `first` its first character.
+fn is_noise(t: &str, first: char) -> bool {
+    let page_number = (first.is_ascii_digit() || matches!(first, '-' | '—' | '–' | '第')) && PAGE_NUMBER.is_match(t);
+    page_number || (first == '图' && CAPTION.is_match(t)) || is_contents_entry(t)
+}
+
 fn is_contents_entry(t: &str) -> bool {
-    t.contains("……") || t.contains("···") || t.contains("....")
+    // One scan for the leader's characters before looking for a run of them.
+    t.contains(['…', '·', '.']) && (t.contains("……") || t.contains("···") || t.contains("...."))
 }
 
 fn squeeze(text: &str) -> String {
@@ -322,7 +328,9 @@ fn ends_title(text: &str) -> bool {
 pub fn joined(prose: &[&[Line]]) -> String {
     let mut flow = Flow::default();
     for line in prose.iter().flat_map(|run| run.iter()) {
-        if kind(line) != Kind::Noise {
+        let t = bare(&line.text);
+        // Only the noise matters here: the full `kind` would also try every heading pattern.
+        if t.chars().next().is_some_and(|first| !is_noise(t, first)) {
             flow.push(line, 0);
         }
     }

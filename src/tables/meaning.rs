@@ -72,8 +72,15 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     let sides = sides(statement, grid);
     let identities: Vec<Vec<Identity>> =
         grid.groups.iter().map(|g| expenditure_identities(statement, grid, g, ctx)).collect();
+    // A column's target depends on its group's side only: worked out once, not per cell.
+    let targets_of = |side: Option<Side>| -> Vec<Option<Target>> {
+        grid.columns.iter().map(|c| column_target(statement, side, c, ctx)).collect()
+    };
+    let targets: Vec<Vec<Option<Target>>> = sides.iter().map(|&side| targets_of(side)).collect();
+    let sideless = targets_of(None);
     for rec in records {
         let side = sides.get(rec.group).copied().flatten();
+        let row_targets = targets.get(rec.group).unwrap_or(&sideless);
         let mut amounts = rec.amounts.clone();
         if let Some(ids) = identities.get(rec.group) {
             let notes = split_value::repair(&mut amounts, ids, rec.line.no);
@@ -84,7 +91,7 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
         let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
         for &(col, amount) in &rec.amounts {
             let Some(column) = grid.columns.get(col) else { continue };
-            let Some(target) = column_target(statement, side, column, ctx) else { continue };
+            let Some(target) = row_targets.get(col).copied().flatten() else { continue };
             if amount.is_zero() && !keeps_zero(statement, &row, target) {
                 continue;
             }

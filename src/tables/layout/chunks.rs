@@ -64,9 +64,11 @@ pub fn is_wide(c: char) -> bool {
 
 fn kind_of(text: &str) -> Kind {
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    // An amount starts with a digit or a minus sign: most chunks are names and need no parse.
+    let may_be_amount = text.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'-');
     if digits {
         Kind::Digits
-    } else if crate::amount::Amount::parse(text).is_some() {
+    } else if may_be_amount && crate::amount::Amount::parse(text).is_some() {
         Kind::Amount
     } else if !text.is_empty() && text.chars().all(|c| matches!(c, '-' | '—' | '–')) {
         Kind::Empty
@@ -78,19 +80,21 @@ fn kind_of(text: &str) -> Kind {
 /// The words of a line with their columns.
 fn words(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (col, c) in text.chars().enumerate() {
+    // (character column, byte offset) where the current word starts.
+    let mut start: Option<(usize, usize)> = None;
+    let mut col = 0;
+    for (at, c) in text.char_indices() {
         if c.is_whitespace() {
-            if let Some((start, word)) = current.take() {
-                out.push((start, col, word));
+            if let Some((x0, from)) = start.take() {
+                out.push((x0, col, text.get(from..at).unwrap_or_default().to_string()));
             }
-        } else {
-            current.get_or_insert_with(|| (col, String::new())).1.push(c);
+        } else if start.is_none() {
+            start = Some((col, at));
         }
+        col += 1;
     }
-    if let Some((start, word)) = current {
-        let end = start + word.chars().count();
-        out.push((start, end, word));
+    if let Some((x0, from)) = start {
+        out.push((x0, col, text.get(from..).unwrap_or_default().to_string()));
     }
     out
 }

@@ -54,7 +54,8 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
         .find(|&i| lines.get(i).is_some_and(|l| TRAILER.is_match(l.text.trim())))
         .unwrap_or(lines.len());
     let region = lines.get(start..end)?;
-    let body_at = first_body_line(region);
+    let mut chunked: Vec<Vec<Chunk>> = region.iter().map(|l| chunks::body_chunks(&l.text)).collect();
+    let body_at = first_body_line(&chunked);
     // A header is a dozen lines; what lies further above the body is a lost table's text.
     let header_lines = region.get(body_at.saturating_sub(MAX_HEADER_LINES)..body_at)?;
     if plain::is_plain(header_lines) {
@@ -73,7 +74,7 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
     }
     let known: HashSet<String> = header.iter().flatten().map(|c| squeeze(&c.text)).collect();
     let header_page = header_lines.iter().rev().find(|l| !l.is_blank()).and_then(|l| l.page);
-    let body_lines = body_lines(region.get(body_at..)?, &known, header_page);
+    let body_lines = body_lines(region.get(body_at..)?, chunked.split_off(body_at), &known, header_page);
     let groups = place::groups(&leaves);
     let placed = place::place(body_lines, &leaves, &groups);
     let mut notes = unplaced_notes(&placed);
@@ -87,10 +88,9 @@ fn squeeze(text: &str) -> String {
 
 /// Where the body starts: the first line of figures (not a row of column numbers), less the
 /// name pieces printed right above it in the body's name column.
-fn first_body_line(region: &[Line]) -> usize {
-    let chunked: Vec<Vec<Chunk>> = region.iter().map(|l| chunks::body_chunks(&l.text)).collect();
+fn first_body_line(chunked: &[Vec<Chunk>]) -> usize {
     let Some(first) = chunked.iter().position(|cs| cs.iter().any(Chunk::is_number) && !is_number_row(cs)) else {
-        return region.len();
+        return chunked.len();
     };
     // Where the body's names start: the text right after a leading code.
     let name_x: Vec<usize> = chunked
@@ -132,13 +132,17 @@ fn is_number_row(chunks: &[Chunk]) -> bool {
     seen >= 2
 }
 
-/// The body's lines, chunked, without a header repeated at the top of a later page or a page
-/// number. Blank lines are kept (empty): a wrapped name never continues across one.
-fn body_lines<'a>(lines: &'a [Line], known: &HashSet<String>, header_page: Option<u16>) -> Vec<(&'a Line, Vec<Chunk>)> {
+/// The body's lines with their chunks, without a header repeated at the top of a later page or
+/// a page number. Blank lines are kept (empty): a wrapped name never continues across one.
+fn body_lines<'a>(
+    lines: &'a [Line],
+    chunked: Vec<Vec<Chunk>>,
+    known: &HashSet<String>,
+    header_page: Option<u16>,
+) -> Vec<(&'a Line, Vec<Chunk>)> {
     let mut out = Vec::with_capacity(lines.len());
     let mut figures_on_page: Option<Option<u16>> = None;
-    for (i, line) in lines.iter().enumerate() {
-        let chunks = chunks::body_chunks(&line.text);
+    for (i, (line, chunks)) in lines.iter().zip(chunked).enumerate() {
         let has_figures = chunks.iter().any(Chunk::is_number);
         let new_page_top = line.page != header_page && figures_on_page != Some(line.page);
         let repeated_header = new_page_top
