@@ -2,6 +2,7 @@
 # The whole-run benchmark of docs/performance.md.
 #
 # Usage: scripts/bench.sh [SIZE...]            (default sizes: 2000 20000)
+#        PDF_COPIES=0 scripts/bench.sh [SIZE...] (text corpora only)
 #
 # For each size it generates (or reuses) a corpus of SIZE distinct reports with
 # examples/gen_corpus.rs, checks on a sample that cnbudget reads the generated files like their
@@ -9,8 +10,17 @@
 #   - the floor: one ripgrep pass that finds every decimal number in the corpus, and
 #   - cnbudget run -q -i CORPUS -o OUT on a fresh OUT (every file parsed), under GNU time for
 #     its CPU time and peak RSS, and then again over that OUT (every file from its cache),
-# and prints the medians as a Markdown table, followed by the machine it ran on and the
-# Parquet layout of the largest run's output: ready to paste into docs/performance.md.
+# and prints the medians as a Markdown table.
+#
+# Then, unless PDF_COPIES=0, it builds (or reuses) a PDF corpus of PDF_COPIES copies of each
+# real PDF in data/pdf/ (one subfolder per copy; cnbudget parses every copy, identical bytes
+# or not), counts its pages with pdfinfo, and times RUNS runs each of
+#   - the floor: `pdftotext -layout` of every PDF to /dev/null, JOBS at a time (xargs -P), and
+#   - cnbudget run -q -i PDFCORPUS -o OUT on a fresh OUT, under GNU time,
+# and prints the medians as a second table, "PDF input" (pages/s, reports/s).
+#
+# Last come the machine it ran on and the Parquet layout of the largest text run's output:
+# ready to paste into docs/performance.md.
 # The report is also saved as $BENCH_DIR/results-<date>.md.
 #
 # Environment:
@@ -18,7 +28,10 @@
 #   RUNS       runs of each command per size, median reported (default 3)
 #   SEED       gen_corpus seed (default 1); a corpus is reused for the same size and seed,
 #              unless gen_corpus was rebuilt since
-#   JOBS       cnbudget --jobs (default: all CPUs, as ripgrep uses)
+#   JOBS       cnbudget --jobs and pdftotext processes at once (default: all CPUs, as
+#              ripgrep uses)
+#   PDF_COPIES copies of each PDF of data/pdf/ in the PDF corpus (default 20; 0 skips the
+#              PDF section); a corpus is reused for the same number of copies
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +39,8 @@ BENCH_DIR=${BENCH_DIR:-/tmp/cnbudget-bench}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 JOBS=${JOBS:-$(nproc)}
+PDF_COPIES=${PDF_COPIES:-20}
+PDF_SOURCE=data/pdf
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2000 20000)
 # Every decimal number, counted match by match: the least work any parser of these files does.
@@ -35,17 +50,21 @@ REPORT_GLOB='*.{txt,md,json}'
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+apt_install() { apt-get install -y -qq "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1"; }; }
+
 # What the benchmark needs beyond the Rust toolchain, installed the ordinary way if missing.
 ensure_tools() {
     if ! command -v rg >/dev/null; then
         log "installing ripgrep"
-        { apt-get install -y -qq ripgrep >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep; }; } \
-            || cargo install --locked ripgrep || die "cannot install ripgrep"
+        apt_install ripgrep || cargo install --locked ripgrep || die "cannot install ripgrep"
     fi
     if [ ! -x /usr/bin/time ]; then
         log "installing GNU time"
-        { apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time; }; } \
-            || die "cannot install GNU time (/usr/bin/time)"
+        apt_install time || die "cannot install GNU time (/usr/bin/time)"
+    fi
+    if [ "$PDF_COPIES" -gt 0 ] && ! { command -v pdftotext && command -v pdfinfo; } >/dev/null; then
+        log "installing poppler-utils (pdftotext, pdfinfo)"
+        apt_install poppler-utils || die "cannot install poppler-utils"
     fi
     python3 -c 'import pyarrow' 2>/dev/null || python3 -m pip install -q pyarrow || die "cannot install pyarrow"
 }
@@ -127,11 +146,94 @@ bench_size() {
     local out_bytes summary
     # The datasets only: the cache (.cache) is the run's, not the readers'.
     out_bytes=$(du -sb --exclude=.cache "$out" | cut -f1)
-    summary=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("%(ok)d/%(partial)d/%(failed)d | %(facts)d" % s)' "$out/run.json")
+    summary=$(run_summary "$out")
     awk -v n="$n" -v b="$bytes" -v w="$w" -v c="$c" -v r="$r" -v o="$out_bytes" -v fw="$fw" -v fc="$fc" \
         -v ww="$ww" -v s="$summary" -v l="${load_start%% *} → $(load)" 'BEGIN {
-        printf "| %d | %.1f | %.2f | %.0f | %.1f | %.2f | %.1f | %.1f | %.3f | %.2f | %.1f | %.1f | %.2f | %s | %s |\n",
-            n, b / 1e6, w, n / w, b / 1e6 / w, c, r / 1024, o / 1e6, fw, fc, w / fw, c / fc, ww, s, l }'
+        # GNU time counts CPU in 10 ms steps: a small floor may take "0".
+        cpu_ratio = fc > 0 ? sprintf("%.1f", c / fc) : "n/a"
+        printf "| %d | %.1f | %.2f | %.0f | %.1f | %.2f | %.1f | %.1f | %.3f | %.2f | %.1f | %s | %.2f | %s | %s |\n",
+            n, b / 1e6, w, n / w, b / 1e6 / w, c, r / 1024, o / 1e6, fw, fc, w / fw, cpu_ratio, ww, s, l }'
+}
+
+# "ok/partial/failed | facts" of the run that wrote OUT.
+run_summary() {
+    python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("%(ok)d/%(partial)d/%(failed)d | %(facts)d" % s)' "$1/run.json"
+}
+
+# Builds the PDF corpus unless a complete one (its manifest, "path<TAB>pages" per file, is
+# written last) is there, newer than every PDF it copies. Copy K of each PDF goes into
+# copy-K/: the same bytes under another path are another report to cnbudget, parsed again.
+pdf_corpus() {
+    local dir="$BENCH_DIR/pdf-corpus-$PDF_COPIES" sources=() pages=() f k i
+    mapfile -t sources < <(find "$PDF_SOURCE" -maxdepth 1 -type f -name '*.pdf' | sort)
+    [ ${#sources[@]} -gt 0 ] || die "no PDFs in $PDF_SOURCE"
+    if [ -f "$dir/manifest.tsv" ] && [ "$(wc -l <"$dir/manifest.tsv")" -eq $((${#sources[@]} * PDF_COPIES)) ] \
+        && [ -z "$(find "$PDF_SOURCE" -maxdepth 1 -name '*.pdf' -newer "$dir/manifest.tsv")" ]; then
+        log "reusing $dir"
+    else
+        log "copying ${#sources[@]} PDFs $PDF_COPIES times into $dir"
+        rm -rf "$dir"
+        for f in "${sources[@]}"; do
+            pages+=("$(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')")
+            [ -n "${pages[-1]}" ] || die "pdfinfo cannot count the pages of $f"
+        done
+        for ((k = 1; k <= PDF_COPIES; k++)); do
+            mkdir -p "$dir/copy-$k"
+            cp "${sources[@]}" "$dir/copy-$k/"
+        done
+        for ((k = 1; k <= PDF_COPIES; k++)); do
+            for i in "${!sources[@]}"; do
+                printf 'copy-%d/%s\t%d\n' "$k" "$(basename "${sources[$i]}")" "${pages[$i]}"
+            done
+        done >"$dir/manifest.tsv.tmp"
+        mv "$dir/manifest.tsv.tmp" "$dir/manifest.tsv"
+    fi
+    echo "$dir"
+}
+
+# "wall_seconds cpu_seconds" for one pdftotext pass over every PDF, JOBS at a time, with the
+# arguments cnbudget gives it (src/extract.rs): the least work any reader of these PDFs does.
+pdftotext_once() {
+    local start stats wall
+    stats=$(mktemp)
+    start=$(now)
+    find "$1" -type f -name '*.pdf' -print0 \
+        | /usr/bin/time -f '%U %S' -o "$stats" xargs -0 -P "$JOBS" -I{} pdftotext -layout -enc UTF-8 {} - >/dev/null
+    wall=$(awk -v end="$(now)" -v start="$start" 'BEGIN { printf "%.4f", end - start }')
+    awk -v wall="$wall" '{ print wall, $1 + $2 }' "$stats"
+    rm -f "$stats"
+}
+
+# Times the pdftotext floor and cnbudget RUNS times each on the PDF corpus; prints one row.
+bench_pdf() {
+    local corpus out files pages bytes load_start parsed
+    local f_wall=() f_cpu=() c_wall=() c_cpu=() rss=() fw fc w c r
+    corpus=$(pdf_corpus)
+    out="$BENCH_DIR/out-pdf-$PDF_COPIES"
+    files=$(wc -l <"$corpus/manifest.tsv")
+    pages=$(awk -F'\t' '{ s += $2 } END { print s }' "$corpus/manifest.tsv")
+    bytes=$(find "$corpus" -type f -name '*.pdf' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    load_start=$(load)
+    log "$files PDFs, $pages pages, $bytes bytes; warming the page cache; load: $load_start"
+    find "$corpus" -type f -exec cat {} + >/dev/null
+    for ((i = 1; i <= RUNS; i++)); do
+        read -r fw fc < <(pdftotext_once "$corpus")
+        read -r w c r < <(cnbudget_once "$corpus" "$out" fresh)
+        log "run $i/$RUNS: pdftotext ${fw}s (CPU ${fc}s), cnbudget ${w}s (CPU ${c}s), ${r} KiB"
+        f_wall+=("$fw") f_cpu+=("$fc") c_wall+=("$w") c_cpu+=("$c") rss+=("$r")
+    done
+    # Every copy must have been read and parsed, none skipped as a duplicate or taken from a cache.
+    parsed=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["files"], s["cache"]["parsed"], s["rows"]["documents"])' "$out/run.json")
+    [ "$parsed" = "$files $files $files" ] || die "cnbudget did not parse each of the $files PDFs once (files, parsed, documents: $parsed)"
+    fw=$(printf '%s\n' "${f_wall[@]}" | median)
+    fc=$(printf '%s\n' "${f_cpu[@]}" | median)
+    w=$(printf '%s\n' "${c_wall[@]}" | median)
+    c=$(printf '%s\n' "${c_cpu[@]}" | median)
+    r=$(printf '%s\n' "${rss[@]}" | sort -g | tail -1)
+    awk -v n="$files" -v p="$pages" -v b="$bytes" -v w="$w" -v c="$c" -v r="$r" -v fw="$fw" -v fc="$fc" \
+        -v s="$(run_summary "$out")" -v l="${load_start%% *} → $(load)" 'BEGIN {
+        printf "| %d | %d | %.1f | %.3f | %.2f | %.2f | %.2f | %.0f | %.1f | %.1f | %.2f | %.2f | %s | %s |\n",
+            n, p, b / 1e6, fw, fc, w, c, p / w, n / w, r / 1024, w / fw, c / fc, s, l }'
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -141,7 +243,7 @@ machine() {
     echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (with uncommitted changes)')"
     echo "- CPU: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
     echo "- memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-    echo "- $(rustc --version), $(rg --version | head -1), cnbudget --jobs $JOBS, $RUNS runs per command (median wall and CPU time, highest peak RSS); CPU s = user + system"
+    echo "- $(rustc --version), $(rg --version | head -1)$([ "$PDF_COPIES" -gt 0 ] && echo ", $(pdftotext -v 2>&1 | head -1)"), cnbudget --jobs $JOBS, $RUNS runs per command (median wall and CPU time, highest peak RSS); CPU s = user + system"
 }
 
 parquet_layout() {
@@ -190,11 +292,12 @@ main() {
     log "building (release)"
     cargo build --release --locked --quiet --bin cnbudget --example gen_corpus
     mkdir -p "$BENCH_DIR"
-    local report rows=() largest=0
+    local report rows=() pdf_row="" largest=0
     for n in "${SIZES[@]}"; do
         rows+=("$(bench_size "$n")")
         [ "$n" -gt "$largest" ] && largest=$n
     done
+    [ "$PDF_COPIES" -gt 0 ] && pdf_row=$(bench_pdf)
     report=$(
         echo "### Whole run"
         echo
@@ -202,6 +305,16 @@ main() {
         echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
         printf '%s\n' "${rows[@]}"
         echo
+        if [ -n "$pdf_row" ]; then
+            echo "### PDF input"
+            echo
+            echo "The $(find "$PDF_SOURCE" -maxdepth 1 -type f -name '*.pdf' | wc -l) PDFs of $PDF_SOURCE/, $PDF_COPIES copies of each (each copy is parsed); the floor is \`pdftotext -layout\` of every file, $JOBS at a time."
+            echo
+            echo "| files | pages | MB | pdftotext floor wall s | pdftotext floor CPU s | cnbudget wall s | CPU s | pages/s | reports/s | peak RSS MiB | ratio cnbudget / pdftotext (wall) | ratio (CPU) | ok/partial/failed | facts | load avg: 1 min at start → 1/5/15 min at end |"
+            echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
+            echo "$pdf_row"
+            echo
+        fi
         machine
         echo
         echo "### Parquet layout at $largest reports"

@@ -9,7 +9,8 @@
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::error::DocError;
 
@@ -41,9 +42,10 @@ pub fn pdf_text(pdf: &[u8]) -> Result<String, DocError> {
             let _ = s.write_all(&input);
         }
     });
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
-    let status = wait(&mut child)?;
+    let (finished, output_closed) = mpsc::channel();
+    let stdout = child.stdout.take().map(|r| drain(r, Some(finished)));
+    let stderr = child.stderr.take().map(|r| drain(r, None));
+    let status = wait(&mut child, &output_closed)?;
     let _ = feeder.join();
     let text = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
     let errors = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
@@ -58,28 +60,33 @@ pub fn pdf_text(pdf: &[u8]) -> Result<String, DocError> {
     Ok(text)
 }
 
-fn drain<R: std::io::Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
+/// Reads a pipe to its end on a thread of its own; says so on `finished`, if given.
+fn drain<R: std::io::Read + Send + 'static>(
+    mut r: R,
+    finished: Option<mpsc::Sender<()>>,
+) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = r.read_to_end(&mut buf);
+        if let Some(f) = finished {
+            let _ = f.send(());
+        }
         buf
     })
 }
 
-fn wait(child: &mut std::process::Child) -> Result<std::process::ExitStatus, DocError> {
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(DocError::PdfUnreadable(format!("pdftotext took more than {} s", TIMEOUT.as_secs())));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(DocError::PdfUnreadable(format!("waiting for pdftotext: {e}"))),
-        }
+/// Waits for pdftotext to end, no longer than [`TIMEOUT`]. It closes its output as it exits,
+/// so the wait is on that (no polling, which cost up to a poll interval per file).
+fn wait(
+    child: &mut std::process::Child,
+    output_closed: &mpsc::Receiver<()>,
+) -> Result<std::process::ExitStatus, DocError> {
+    if let Err(mpsc::RecvTimeoutError::Timeout) = output_closed.recv_timeout(TIMEOUT) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(DocError::PdfUnreadable(format!("pdftotext took more than {} s", TIMEOUT.as_secs())));
     }
+    child.wait().map_err(|e| DocError::PdfUnreadable(format!("waiting for pdftotext: {e}")))
 }
 
 /// Why pdftotext refused, from its first error line.
