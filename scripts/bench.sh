@@ -69,7 +69,9 @@ ensure_tools() {
     python3 -c 'import pyarrow' 2>/dev/null || python3 -m pip install -q pyarrow || die "cannot install pyarrow"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The median and the highest of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+highest() { printf '%s\n' "$@" | sort -g | tail -1; }
 
 now() { date +%s.%N; }
 
@@ -137,12 +139,12 @@ bench_size() {
         log "run $i/$RUNS: rg ${fw}s (CPU ${fc}s), cnbudget ${w}s (CPU ${c}s), ${r} KiB; rerun ${ww}s"
         f_wall+=("$fw") f_cpu+=("$fc") c_wall+=("$w") c_cpu+=("$c") rss+=("$r") warm+=("$ww")
     done
-    fw=$(printf '%s\n' "${f_wall[@]}" | median)
-    fc=$(printf '%s\n' "${f_cpu[@]}" | median)
-    w=$(printf '%s\n' "${c_wall[@]}" | median)
-    c=$(printf '%s\n' "${c_cpu[@]}" | median)
-    r=$(printf '%s\n' "${rss[@]}" | sort -g | tail -1)
-    ww=$(printf '%s\n' "${warm[@]}" | median)
+    fw=$(median "${f_wall[@]}")
+    fc=$(median "${f_cpu[@]}")
+    w=$(median "${c_wall[@]}")
+    c=$(median "${c_cpu[@]}")
+    r=$(highest "${rss[@]}")
+    ww=$(median "${warm[@]}")
     local out_bytes summary
     # The datasets only: the cache (.cache) is the run's, not the readers'.
     out_bytes=$(du -sb --exclude=.cache "$out" | cut -f1)
@@ -225,11 +227,11 @@ bench_pdf() {
     # Every copy must have been read and parsed, none skipped as a duplicate or taken from a cache.
     parsed=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["files"], s["cache"]["parsed"], s["rows"]["documents"])' "$out/run.json")
     [ "$parsed" = "$files $files $files" ] || die "cnbudget did not parse each of the $files PDFs once (files, parsed, documents: $parsed)"
-    fw=$(printf '%s\n' "${f_wall[@]}" | median)
-    fc=$(printf '%s\n' "${f_cpu[@]}" | median)
-    w=$(printf '%s\n' "${c_wall[@]}" | median)
-    c=$(printf '%s\n' "${c_cpu[@]}" | median)
-    r=$(printf '%s\n' "${rss[@]}" | sort -g | tail -1)
+    fw=$(median "${f_wall[@]}")
+    fc=$(median "${f_cpu[@]}")
+    w=$(median "${c_wall[@]}")
+    c=$(median "${c_cpu[@]}")
+    r=$(highest "${rss[@]}")
     awk -v n="$files" -v p="$pages" -v b="$bytes" -v w="$w" -v c="$c" -v r="$r" -v fw="$fw" -v fc="$fc" \
         -v s="$(run_summary "$out")" -v l="${load_start%% *} → $(load)" 'BEGIN {
         printf "| %d | %d | %.1f | %.3f | %.2f | %.2f | %.2f | %.0f | %.1f | %.1f | %.2f | %.2f | %s | %s |\n",

@@ -49,6 +49,8 @@ pub mod tables;
 pub mod vocab;
 
 mod pipeline;
+#[cfg(test)]
+mod testing;
 
 pub use amount::Amount;
 pub use document::{parse_document, parse_file};

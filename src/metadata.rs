@@ -102,45 +102,40 @@ fn title_department(lines: &[Line]) -> Option<String> {
 /// (the report's own year names its 年度) counts more than a bare `2022 年预算`, which short
 /// prose lines (OCR or layout text wraps sentences) repeat about the year before.
 fn fiscal_year(lines: &[Line]) -> Option<i16> {
-    let candidates = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, l)| *i < TITLE_LINES || is_heading(l))
-        .filter(|(_, l)| names_phase(l))
-        .flat_map(|(i, l)| {
-            let weight = if i < TITLE_LINES { 3 } else { 1 };
-            let years: Vec<(i16, usize)> = YEAR_PHASE
-                .captures_iter(&l.text)
-                .filter_map(|c| {
-                    let year = c.get(1)?.as_str().parse().ok()?;
-                    let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
-                    Some((year, if names_year { 2 * weight } else { weight }))
-                })
-                .collect();
-            years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
-        });
+    let candidates = phase_lines(lines).flat_map(|(weight, l)| {
+        let years: Vec<(i16, usize)> = YEAR_PHASE
+            .captures_iter(&l.text)
+            .filter_map(|c| {
+                let year = c.get(1)?.as_str().parse().ok()?;
+                let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
+                Some((year, if names_year { 2 * weight } else { weight }))
+            })
+            .collect();
+        years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
+    });
     most_frequent(candidates)
 }
 
-/// Both year and phase patterns end in 决算 or 预算: a line without 算 names neither.
-fn names_phase(line: &Line) -> bool {
-    line.text.contains('算')
-}
-
-fn phase(lines: &[Line]) -> Option<Phase> {
-    let votes = lines
+/// The title-like lines that may name the year and phase, each with its vote's weight: a line
+/// among the first few counts three times. Both year and phase patterns end in 决算 or 预算: a
+/// line without 算 names neither.
+fn phase_lines(lines: &[Line]) -> impl Iterator<Item = (usize, &Line)> {
+    lines
         .iter()
         .enumerate()
         .filter(|(i, l)| *i < TITLE_LINES || is_heading(l))
-        .filter(|(_, l)| names_phase(l))
-        .flat_map(|(i, l)| {
-            let weight = if i < TITLE_LINES { 3 } else { 1 };
-            let found: Vec<Phase> = PHASE_WORD
-                .captures_iter(&l.text)
-                .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })
-                .collect();
-            found.into_iter().flat_map(move |p| std::iter::repeat_n(p, weight))
-        });
+        .filter(|(_, l)| l.text.contains('算'))
+        .map(|(i, l)| (if i < TITLE_LINES { 3 } else { 1 }, l))
+}
+
+fn phase(lines: &[Line]) -> Option<Phase> {
+    let votes = phase_lines(lines).flat_map(|(weight, l)| {
+        let found: Vec<Phase> = PHASE_WORD
+            .captures_iter(&l.text)
+            .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })
+            .collect();
+        found.into_iter().flat_map(move |p| std::iter::repeat_n(p, weight))
+    });
     most_frequent(votes)
 }
 

@@ -312,6 +312,7 @@ fn is_superscript_digit(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Rng;
 
     #[test]
     fn numbers_lines_as_sed_does() {
@@ -472,23 +473,6 @@ mod tests {
                 with_decimals || with_unit || cell
             }
             _ => false,
-        }
-    }
-
-    /// A small deterministic generator (xorshift), so that the test needs no crate and fails
-    /// the same way every time.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[(self.next() % items.len() as u64) as usize]
         }
     }
 

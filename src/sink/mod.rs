@@ -128,15 +128,7 @@ impl Sink {
     /// Flushes the largest buffered row groups until the writers hold no more than the budget.
     /// It depends only on the rows written so far, so reruns still give identical files.
     fn keep_within_budget(&mut self) -> Result<()> {
-        let datasets = [
-            &mut self.documents,
-            &mut self.facts,
-            &mut self.functional,
-            &mut self.economic,
-            &mut self.revenue,
-            &mut self.three_public,
-            &mut self.checks,
-        ];
+        let datasets = self.datasets();
         loop {
             let sizes: Vec<(usize, usize, Option<Option<i16>>)> = datasets
                 .iter()
@@ -149,6 +141,19 @@ impl Sink {
                 _ => return Ok(()),
             }
         }
+    }
+
+    /// Every dataset, each once.
+    fn datasets(&mut self) -> [&mut Dataset; 7] {
+        [
+            &mut self.documents,
+            &mut self.facts,
+            &mut self.functional,
+            &mut self.economic,
+            &mut self.revenue,
+            &mut self.three_public,
+            &mut self.checks,
+        ]
     }
 
     /// The staging folder the new output is written into.
@@ -168,15 +173,7 @@ impl Sink {
             let batch = schema::documents_batch(&[]).map_err(|e| self.documents.arrow_error(e))?;
             self.documents.write(None, &batch, &self.props)?;
         }
-        for dataset in [
-            &mut self.documents,
-            &mut self.facts,
-            &mut self.functional,
-            &mut self.economic,
-            &mut self.revenue,
-            &mut self.three_public,
-            &mut self.checks,
-        ] {
+        for dataset in self.datasets() {
             dataset.close()?;
         }
         let run_path = self.publisher.staging().join(RUN_FILE);

@@ -503,22 +503,8 @@ mod random_tests {
     use crate::normalize;
     use crate::segment;
     use crate::tables::{Context, parse};
+    use crate::testing::Rng;
     use crate::vocab::{Phase, Unit};
-
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[(self.next() % items.len() as u64) as usize]
-        }
-    }
 
     #[test]
     fn random_layout_text_never_panics() {
