@@ -4,24 +4,13 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{Dir, batches, cnbudget, corpus, fact_lines, fixture, text, walk};
+use crate::util::{Dir, cnbudget, corpus, documents, fact_lines, fixture, walk};
 
 const JIANGHAN: &str = "wuhan-jianghan-bigdata-2023-final.txt";
 
 fn copy_jianghan(to: &Path) {
     fs::create_dir_all(to.parent().unwrap()).unwrap();
     fs::copy(corpus().join(JIANGHAN), to).unwrap();
-}
-
-/// (source_file, status, error) of every documents row.
-fn documents(out: &Path) -> Vec<(String, String, Option<String>)> {
-    let mut rows = Vec::new();
-    for b in batches(&out.join("documents.parquet")) {
-        for r in 0..b.num_rows() {
-            rows.push((text(&b, "source_file", r).unwrap(), text(&b, "status", r).unwrap(), text(&b, "error", r)));
-        }
-    }
-    rows
 }
 
 /// Facts without the columns that identify the file, for comparing two copies of a report.

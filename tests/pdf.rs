@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Dir, batches, cnbudget, corpus, corpus_output, fact_lines, fixture, root, text};
+use crate::util::{Dir, cnbudget, corpus, corpus_output, documents, fact_lines, fixture, root};
 
 /// Every fact of one source file, all columns but report_id and source_file.
 fn facts_of(out: &Path, file: &str) -> Vec<String> {
@@ -32,17 +32,6 @@ fn facts_of(out: &Path, file: &str) -> Vec<String> {
         "source_page",
     ];
     fact_lines(out, file, &columns)
-}
-
-/// (status, error) of every documents row, by source file.
-fn documents(out: &Path) -> Vec<(String, String, Option<String>)> {
-    let mut rows = Vec::new();
-    for b in batches(&out.join("documents.parquet")) {
-        for r in 0..b.num_rows() {
-            rows.push((text(&b, "source_file", r).unwrap(), text(&b, "status", r).unwrap(), text(&b, "error", r)));
-        }
-    }
-    rows
 }
 
 #[test]

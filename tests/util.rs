@@ -135,6 +135,17 @@ pub fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {
     })
 }
 
+/// (source_file, status, error) of every documents row.
+pub fn documents(out: &Path) -> Vec<(String, String, Option<String>)> {
+    let mut rows = Vec::new();
+    for b in batches(&out.join("documents.parquet")) {
+        for r in 0..b.num_rows() {
+            rows.push((text(&b, "source_file", r).unwrap(), text(&b, "status", r).unwrap(), text(&b, "error", r)));
+        }
+    }
+    rows
+}
+
 /// Every fact of one source file as `|`-joined values of the given columns, in output order:
 /// for comparing two copies of a report (the columns leave out what identifies the file).
 pub fn fact_lines(output: &Path, source_file: &str, columns: &[&str]) -> Vec<String> {
