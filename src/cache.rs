@@ -22,9 +22,12 @@ pub const CACHE_DIR: &str = ".cache";
 /// The list of the files a run read, and their keys: `path<TAB>key` per line.
 const MANIFEST: &str = "files.tsv";
 
-/// The key of a file: the hex BLAKE3 hash of its bytes.
-pub fn key(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+/// The key of a file: the BLAKE3 hash of its bytes (32 bytes, written as hex in file names).
+pub type Key = blake3::Hash;
+
+/// The key of a file's bytes.
+pub fn key(bytes: &[u8]) -> Key {
+    blake3::hash(bytes)
 }
 
 /// Where the parser version's entries live, inside an output (or staging) folder.
@@ -34,8 +37,9 @@ fn version_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(tag)
 }
 
-fn entry(dir: &Path, key: &str) -> PathBuf {
-    dir.join(key.get(..2).unwrap_or("00")).join(format!("{key}.doc"))
+fn entry(dir: &Path, key: &Key) -> PathBuf {
+    let hex = key.to_hex();
+    dir.join(&hex[..2]).join(format!("{hex}.doc"))
 }
 
 /// Makes a file at `path` with `make`, creating its folder only when it is missing: the first
@@ -81,7 +85,7 @@ impl Cache {
 
     /// The document parsed earlier from the file with this key, carried into the next cache.
     /// The source file name is the caller's: the same bytes may have moved.
-    pub fn get(&self, key: &str, source_file: &str) -> Option<Document> {
+    pub fn get(&self, key: &Key, source_file: &str) -> Option<Document> {
         let old = entry(&self.previous, key);
         let bytes = fs::read(&old).ok()?;
         let mut doc: Document = postcard::from_bytes(&bytes).ok()?;
@@ -97,14 +101,14 @@ impl Cache {
     }
 
     /// A document this run stored (or carried over) in the next cache.
-    pub fn load_next(&self, key: &str, source_file: &str) -> Option<Document> {
+    pub fn load_next(&self, key: &Key, source_file: &str) -> Option<Document> {
         let mut doc: Document = postcard::from_bytes(&fs::read(entry(&self.next, key)).ok()?).ok()?;
         doc.source_file = source_file.to_string();
         Some(doc)
     }
 
     /// Stores a document parsed in this run.
-    pub fn put(&self, key: &str, doc: &Document) -> Result<()> {
+    pub fn put(&self, key: &Key, doc: &Document) -> Result<()> {
         let path = entry(&self.next, key);
         let io = |source| Error::Output { path: path.clone(), source };
         let bytes = postcard::to_stdvec(doc).map_err(|e| io(std::io::Error::other(e)))?;
@@ -114,13 +118,13 @@ impl Cache {
 
     /// Writes the list of files this run read, and counts those of the previous run that are
     /// gone.
-    pub fn finish(&self, files: &[(String, String)]) -> Result<usize> {
+    pub fn finish<'a>(&self, files: impl Iterator<Item = (&'a str, &'a Key)> + Clone) -> Result<usize> {
         let previous: Vec<String> = fs::read_to_string(self.previous.join(MANIFEST))
             .map(|s| s.lines().filter_map(|l| l.split('\t').next().map(str::to_string)).collect())
             .unwrap_or_default();
-        let now: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let now: std::collections::HashSet<&str> = files.clone().map(|(p, _)| p).collect();
         let removed = previous.iter().filter(|p| !now.contains(p.as_str())).count();
-        let list: String = files.iter().map(|(p, k)| format!("{p}\t{k}\n")).collect();
+        let list: String = files.map(|(p, k)| format!("{p}\t{}\n", k.to_hex())).collect();
         let path = self.next.join(MANIFEST);
         fs::write(&path, list).map_err(|source| Error::Output { path, source })?;
         Ok(removed)
@@ -141,12 +145,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let (out, staging) = (tmp.path().join("out"), tmp.path().join("staging"));
         let first = Cache::open(&out, &out).unwrap();
-        first.put("abcd", &doc).unwrap();
+        let (k, other) = (key(b"abcd"), key(b"ffff"));
+        first.put(&k, &doc).unwrap();
         let second = Cache::open(&out, &staging).unwrap();
-        let again = second.get("abcd", "b.txt").expect("a hit");
+        let again = second.get(&k, "b.txt").expect("a hit");
         assert_eq!(again, crate::model::Document { source_file: "b.txt".into(), ..doc });
-        assert!(entry(&version_dir(&staging), "abcd").exists(), "carried into the next cache");
-        assert!(second.get("ffff", "c.txt").is_none());
+        assert!(entry(&version_dir(&staging), &k).exists(), "carried into the next cache");
+        assert!(second.get(&other, "c.txt").is_none());
     }
 
     #[test]
@@ -154,9 +159,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         let c = Cache::open(&out, &out).unwrap();
-        let path = entry(&version_dir(&out), "dead");
+        let dead = key(b"dead");
+        let path = entry(&version_dir(&out), &dead);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, b"\xFF\xFF not postcard").unwrap();
-        assert!(c.get("dead", "x.txt").is_none());
+        assert!(c.get(&dead, "x.txt").is_none());
     }
 }

@@ -4,11 +4,13 @@
 //! files, each a chunk at a time on the worker pool: the first parses every new or changed
 //! file (the rest come from the cache) into the next cache and learns the codes the reports
 //! print; the second takes each document back from the cache, gives its unresolved rows the
-//! codes learned from the corpus, and hands it to a writer thread. Memory holds a few chunks,
-//! never the corpus, and the output order (and bytes) never depend on the number of threads
-//! or on what was cached.
+//! codes learned from the corpus, and hands it to a writer thread. The second pass goes one
+//! fiscal year at a time (in input order within the year), so that the sink has one file per
+//! dataset open and closes each year's files when the year is done: memory holds a few chunks
+//! and one year's row groups, never the corpus, and the output order (and bytes) never depend
+//! on the number of threads or on what was cached.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -17,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::PARSER_VERSION;
-use crate::cache::{self, Cache, CacheStats};
+use crate::cache::{self, Cache, CacheStats, Key};
 use crate::codes::corpus::{self, CorpusIndex};
 use crate::discover::{self, Entry, Kind};
 use crate::document::{parse_guarded, report_id};
@@ -118,8 +120,9 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     };
     let parse_started = Instant::now();
     let progress = progress_bar(config.progress, 2 * entries.len());
-    let (slots, index, manifest) = read_all(config, &entries, &pool, &cache, &mut summary, &progress);
-    summary.cache.removed = cache.finish(&manifest)?;
+    let (slots, index) = read_all(config, &entries, &pool, &cache, &mut summary, &progress);
+    let manifest = slots.iter().zip(&entries).filter_map(|(slot, e)| Some((e.relative.as_str(), slot.key.as_ref()?)));
+    summary.cache.removed = cache.finish(manifest)?;
     let sink = write_all(&slots, &entries, config, &pool, &cache, &index, sink, &mut summary, &progress)?;
     progress.finish_and_clear();
     summary.rows = sink.written();
@@ -136,14 +139,29 @@ struct RunIndex {
     /// Each department's budget document of a year, by its place in the run: a final account
     /// of the same department and year is checked against it in the second pass.
     budgets: HashMap<(String, i16), usize>,
+    /// Each document's fiscal year, by its place in the run: the second pass goes year by year.
+    years: Vec<Option<i16>>,
 }
 
-/// Where the first pass left a document for the second.
-enum Slot {
-    /// In the next cache, under this key.
-    Cached(String),
-    /// Here (it could not be cached: a file that was never read, or a cache write that failed).
-    Held(Box<Document>),
+impl RunIndex {
+    /// The places of the run's documents, grouped by fiscal year (the years in order, a
+    /// document of no known year last, as its partition sorts last), each group in input order.
+    fn by_year(&self) -> BTreeMap<(bool, Option<i16>), Vec<usize>> {
+        let mut groups: BTreeMap<(bool, Option<i16>), Vec<usize>> = BTreeMap::new();
+        for (i, year) in self.years.iter().enumerate() {
+            groups.entry((year.is_none(), *year)).or_default().push(i);
+        }
+        groups
+    }
+}
+
+/// Where the first pass left a document for the second: in the next cache under its key, or
+/// here when it could not be cached (a file that was never read, or a cache write that failed).
+/// Small, as there is one per file of the run.
+struct Slot {
+    /// The key of the file's bytes, when they could be read.
+    key: Option<Key>,
+    held: Option<Box<Document>>,
 }
 
 /// Pass 1: reads every entry (parsing what the cache does not have), learns the printed codes.
@@ -154,51 +172,49 @@ fn read_all(
     cache: &Cache,
     summary: &mut RunSummary,
     progress: &ProgressBar,
-) -> (Vec<Slot>, RunIndex, Vec<(String, String)>) {
+) -> (Vec<Slot>, RunIndex) {
     let mut slots = Vec::with_capacity(entries.len());
     let mut index = RunIndex::default();
-    let mut manifest = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
         let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
         for r in read {
             summary.count_read(&r);
             index.codes.learn(&r.doc);
+            index.years.push(r.doc.meta.fiscal_year);
             if r.doc.meta.phase == Some(Phase::Budget)
                 && let Some(pair) = budgets::pair_key(&r.doc)
             {
                 index.budgets.entry(pair).or_insert(slots.len());
             }
-            slots.push(match (r.key, r.cached) {
-                (Some(key), true) => {
-                    manifest.push((r.doc.source_file.clone(), key.clone()));
-                    Slot::Cached(key)
-                }
-                (key, _) => {
-                    if let Some(key) = key {
-                        manifest.push((r.doc.source_file.clone(), key));
-                    }
-                    Slot::Held(Box::new(r.doc))
-                }
-            });
+            let held = (!r.cached).then(|| Box::new(r.doc));
+            slots.push(Slot { key: r.key, held });
         }
         progress.inc(chunk.len() as u64);
     }
-    (slots, index, manifest)
+    (slots, index)
 }
 
 /// A document of pass 1, taken back from where it was left.
 fn take_back(slot: &Slot, entry: &Entry, config: &Config, cache: &Cache) -> Document {
     match slot {
-        Slot::Held(doc) => (**doc).clone(),
+        Slot { held: Some(doc), .. } => (**doc).clone(),
         // The entry was written in pass 1; should it be gone, the file is read again.
-        Slot::Cached(key) => {
-            cache.load_next(key, &entry.relative).unwrap_or_else(|| read_entry(entry, config, cache).doc)
-        }
+        Slot { key, held: None } => key
+            .and_then(|key| cache.load_next(&key, &entry.relative))
+            .unwrap_or_else(|| read_entry(entry, config, cache).doc),
     }
 }
 
-/// Pass 2: takes each document back, fills codes from the corpus, and writes it, while a
-/// writer thread writes the previous chunk.
+/// What the second pass hands the writer thread.
+enum ToSink {
+    /// Finished documents, in output order.
+    Documents(Vec<Document>),
+    /// Every document of this fiscal year has been sent: its files can be closed.
+    YearDone(Option<i16>),
+}
+
+/// Pass 2: takes each document back, fills codes from the corpus, and writes it, a year at a
+/// time, while a writer thread writes the previous chunk.
 #[allow(clippy::too_many_arguments)]
 fn write_all(
     slots: &[Slot],
@@ -212,28 +228,36 @@ fn write_all(
     progress: &ProgressBar,
 ) -> Result<Sink> {
     std::thread::scope(|scope| -> Result<Sink> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Document>>(1);
+        let (tx, rx) = mpsc::sync_channel::<ToSink>(1);
         let writer = scope.spawn(move || -> Result<Sink> {
             let mut sink = sink;
-            for docs in rx {
-                sink.write(&docs)?;
+            for message in rx {
+                match message {
+                    ToSink::Documents(docs) => sink.write(&docs)?,
+                    ToSink::YearDone(year) => sink.close_year(year)?,
+                }
             }
             Ok(sink)
         });
-        for (chunk, chunk_entries) in slots.chunks(CHUNK).zip(entries.chunks(CHUNK)) {
-            let docs: Vec<Document> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .zip(chunk_entries)
-                    .map(|(slot, entry)| finish_document(slot, entry, (slots, entries), config, cache, index))
-                    .collect()
-            });
-            for doc in &docs {
-                summary.count_written(doc);
+        'years: for ((_, year), places) in index.by_year() {
+            for chunk in places.chunks(CHUNK) {
+                let docs: Vec<Document> = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        // `index.years` has one place per slot and entry, so `i` is in range.
+                        .map(|&i| finish_document(&slots[i], &entries[i], (slots, entries), config, cache, index))
+                        .collect()
+                });
+                for doc in &docs {
+                    summary.count_written(doc);
+                }
+                progress.inc(docs.len() as u64);
+                if tx.send(ToSink::Documents(docs)).is_err() {
+                    break 'years; // The writer failed; its error is returned below.
+                }
             }
-            progress.inc(docs.len() as u64);
-            if tx.send(docs).is_err() {
-                break; // The writer failed; its error is returned below.
+            if tx.send(ToSink::YearDone(year)).is_err() {
+                break;
             }
         }
         drop(tx);
@@ -307,7 +331,7 @@ fn progress_bar(enabled: bool, steps: usize) -> ProgressBar {
 /// document came from the cache, and whether it is in the next cache.
 struct Read {
     doc: Document,
-    key: Option<String>,
+    key: Option<Key>,
     reused: bool,
     cached: bool,
 }

@@ -208,3 +208,27 @@ fn edge_amounts_round_trip_exactly() {
         want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn documents_come_year_by_year_in_input_order_and_each_year_is_one_file() {
+    let out = crate::util::corpus_output();
+    let mut rows: Vec<(Option<i32>, String)> = Vec::new();
+    for b in batches(&out.join("documents.parquet")) {
+        for r in 0..b.num_rows() {
+            let year = text(&b, "fiscal_year", r).map(|y| y.parse().unwrap());
+            rows.push((year, text(&b, "source_file", r).unwrap()));
+        }
+    }
+    // A report of no known year sorts last, as its partition does.
+    let key = |(year, file): &(Option<i32>, String)| (year.is_none(), *year, file.clone());
+    let mut sorted = rows.clone();
+    sorted.sort_by_key(key);
+    assert_eq!(rows, sorted);
+    let years: std::collections::BTreeSet<i32> = rows.iter().filter_map(|r| r.0).collect();
+    assert!(years.len() >= 4, "the bundled corpus spans several years: {years:?}");
+    for year in years {
+        let dir = out.join(format!("facts/year={year}"));
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(files, ["part-0.parquet"], "{}", dir.display());
+    }
+}

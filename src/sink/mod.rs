@@ -1,11 +1,13 @@
 //! Documents to Parquet datasets, published atomically.
 //!
-//! Takes finished [`Document`]s, in input order, a chunk at a time; gives the output folder
-//! of docs/schema.md: `documents.parquet` and the hive-partitioned datasets
-//! (`facts/year=2023/part-0.parquet`, …), each written with one `ArrowWriter` per partition
-//! into a staging folder and swapped in by [`Sink::finish`]. Rows come out in input order
-//! (source file, then line), and nothing that varies between runs (time, thread count) is
-//! written into the Parquet files, so the same input gives byte-identical files.
+//! Takes finished [`Document`]s, a chunk at a time, in output order (fiscal year, then input
+//! order); gives the output folder of docs/schema.md: `documents.parquet` and the
+//! hive-partitioned datasets (`facts/year=2023/part-0.parquet`, …), each written with one
+//! `ArrowWriter` per partition into a staging folder and swapped in by [`Sink::finish`]. A
+//! year's files are closed by [`Sink::close_year`] once its documents are all written, so that
+//! only one year's writers hold memory. Rows come out in the order given, and nothing that
+//! varies between runs (time, thread count) is written into the Parquet files, so the same
+//! input gives byte-identical files.
 
 mod publish;
 pub mod schema;
@@ -31,9 +33,14 @@ use crate::model::Document;
 /// Rows per row group: large enough for efficient scans, small enough that a writer's
 /// buffer stays a few MiB.
 const ROW_GROUP_ROWS: usize = 128 * 1024;
+/// Rows per row group of `documents.parquet`, whose one file stays open for the whole run: a
+/// documents row is wide (notes, statements), and the file's buffer must not grow with the
+/// corpus.
+const DOCUMENT_ROW_GROUP_ROWS: usize = 4 * 1024;
 /// What all open writers may hold together (ArrowWriter::memory_size) before the largest one
-/// writes its row group out. Each year of each dataset has its own writer, and each holds a
-/// whole row group in memory: without a budget, memory grows with the corpus.
+/// writes its row group out. Each year of each dataset has its own writer, holding a whole
+/// row group in memory; a run closes each year's before the next opens, and the budget bounds
+/// a caller that keeps many years open.
 const BUFFER_BUDGET: usize = 64 << 20;
 /// The partition directory of rows whose year could not be read (Hive's name for NULL).
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
@@ -54,6 +61,7 @@ pub struct Written {
 pub struct Sink {
     publisher: Publisher,
     props: WriterProperties,
+    document_props: WriterProperties,
     documents: Dataset,
     facts: Dataset,
     functional: Dataset,
@@ -83,7 +91,8 @@ impl Sink {
         let staging = publisher.staging().to_path_buf();
         let partitioned = |name: &str, schema: &SchemaRef| Dataset::partitioned(staging.join(name), schema.clone());
         Ok(Sink {
-            props: writer_properties(),
+            props: writer_properties(ROW_GROUP_ROWS),
+            document_props: writer_properties(DOCUMENT_ROW_GROUP_ROWS),
             documents: Dataset::single(staging.join("documents.parquet"), schema::DOCUMENTS.clone()),
             facts: partitioned("facts", &schema::FACTS),
             functional: partitioned("functional_expenditure", &schema::FUNCTIONAL),
@@ -96,11 +105,20 @@ impl Sink {
         })
     }
 
+    /// Closes the files of one year partition of every dataset: its documents are all written.
+    /// Rows of that year written later go to a new file of the partition (`part-1.parquet`, …).
+    pub fn close_year(&mut self, year: Option<i16>) -> Result<()> {
+        for dataset in self.datasets() {
+            dataset.close_partition(Some(year))?;
+        }
+        Ok(())
+    }
+
     /// Appends a chunk of documents, in order.
     pub fn write(&mut self, docs: &[Document]) -> Result<()> {
         let all: Vec<&Document> = docs.iter().collect();
         let batch = schema::documents_batch(&all).map_err(|e| self.documents.arrow_error(e))?;
-        self.documents.write(None, &batch, &self.props)?;
+        self.documents.write(None, &batch, &self.document_props)?;
         self.written.documents += docs.len();
 
         let props = &self.props;
@@ -171,7 +189,7 @@ impl Sink {
         if self.written.documents == 0 {
             // An empty input still publishes a readable (empty) documents table.
             let batch = schema::documents_batch(&[]).map_err(|e| self.documents.arrow_error(e))?;
-            self.documents.write(None, &batch, &self.props)?;
+            self.documents.write(None, &batch, &self.document_props)?;
         }
         for dataset in self.datasets() {
             dataset.close()?;
@@ -184,11 +202,11 @@ impl Sink {
     }
 }
 
-fn writer_properties() -> WriterProperties {
+fn writer_properties(row_group_rows: usize) -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_statistics_enabled(EnabledStatistics::Chunk)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_max_row_group_row_count(Some(row_group_rows))
         .set_created_by(format!("cnbudget {}", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -199,22 +217,25 @@ struct Dataset {
     schema: SchemaRef,
     partitioned: bool,
     writers: BTreeMap<Option<Option<i16>>, ArrowWriter<BufWriter<File>>>,
+    /// Files already closed, per partition: the next file of the partition is numbered after them.
+    closed: BTreeMap<Option<Option<i16>>, usize>,
 }
 
 impl Dataset {
     fn single(path: PathBuf, schema: SchemaRef) -> Dataset {
-        Dataset { root: path, schema, partitioned: false, writers: BTreeMap::new() }
+        Dataset { root: path, schema, partitioned: false, writers: BTreeMap::new(), closed: BTreeMap::new() }
     }
 
     fn partitioned(root: PathBuf, schema: SchemaRef) -> Dataset {
-        Dataset { root, schema, partitioned: true, writers: BTreeMap::new() }
+        Dataset { root, schema, partitioned: true, writers: BTreeMap::new(), closed: BTreeMap::new() }
     }
 
     fn path(&self, partition: Option<Option<i16>>) -> PathBuf {
         match partition {
             Some(year) if self.partitioned => {
                 let value = year.map_or_else(|| NULL_PARTITION.to_string(), |y| y.to_string());
-                self.root.join(format!("year={value}")).join("part-0.parquet")
+                let part = self.closed.get(&partition).copied().unwrap_or(0);
+                self.root.join(format!("year={value}")).join(format!("part-{part}.parquet"))
             }
             _ => self.root.clone(),
         }
@@ -265,14 +286,62 @@ impl Dataset {
         Ok(n)
     }
 
+    /// Closes every open file.
     fn close(&mut self) -> Result<()> {
-        for (partition, writer) in std::mem::take(&mut self.writers) {
-            let path = self.path(partition);
-            let buffered = writer.into_inner().map_err(|source| Error::Parquet { path: path.clone(), source })?;
-            let file =
-                buffered.into_inner().map_err(|e| Error::Output { path: path.clone(), source: e.into_error() })?;
-            file.sync_all().map_err(|source| Error::Output { path, source })?;
+        let open: Vec<_> = self.writers.keys().copied().collect();
+        for partition in open {
+            self.close_partition(partition)?;
         }
         Ok(())
+    }
+
+    /// Writes out and syncs one partition's file, if it is open (of a dataset that is not
+    /// partitioned, the one file).
+    fn close_partition(&mut self, partition: Option<Option<i16>>) -> Result<()> {
+        if !self.partitioned && partition.is_some() {
+            return Ok(());
+        }
+        let Some(writer) = self.writers.remove(&partition) else { return Ok(()) };
+        let path = self.path(partition);
+        *self.closed.entry(partition).or_default() += 1;
+        let buffered = writer.into_inner().map_err(|source| Error::Parquet { path: path.clone(), source })?;
+        let file = buffered.into_inner().map_err(|e| Error::Output { path: path.clone(), source: e.into_error() })?;
+        file.sync_all().map_err(|source| Error::Output { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Format;
+
+    fn report(name: &str) -> Document {
+        let path = format!("{}/data/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::parse_document(name, &std::fs::read(path).unwrap(), Format::Text)
+    }
+
+    #[test]
+    fn a_closed_year_written_again_gets_a_second_file_not_a_truncated_first() {
+        let doc = report("wuhan-jianghan-bigdata-2023-final.txt");
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut sink = Sink::create(&out).unwrap();
+        sink.write(std::slice::from_ref(&doc)).unwrap();
+        sink.close_year(Some(2023)).unwrap();
+        sink.write(std::slice::from_ref(&doc)).unwrap();
+        let written = sink.finish("{}").unwrap();
+
+        assert_eq!(written.documents, 2);
+        assert_eq!(written.facts, 2 * doc.facts.len());
+        let year = out.join("facts").join("year=2023");
+        let rows = |part: &str| {
+            let file = File::open(year.join(part)).unwrap();
+            parquet::file::reader::SerializedFileReader::new(file).map(|r| {
+                use parquet::file::reader::FileReader;
+                r.metadata().file_metadata().num_rows()
+            })
+        };
+        assert_eq!(rows("part-0.parquet").unwrap(), doc.facts.len() as i64);
+        assert_eq!(rows("part-1.parquet").unwrap(), doc.facts.len() as i64);
     }
 }
