@@ -165,6 +165,8 @@ struct Slot {
 }
 
 /// Pass 1: reads every entry (parsing what the cache does not have), learns the printed codes.
+/// A collector thread learns from each chunk while the pool parses the next, so that the
+/// learning, which is serial, keeps no core waiting.
 fn read_all(
     config: &Config,
     entries: &[Entry],
@@ -173,25 +175,41 @@ fn read_all(
     summary: &mut RunSummary,
     progress: &ProgressBar,
 ) -> (Vec<Slot>, RunIndex) {
-    let mut slots = Vec::with_capacity(entries.len());
-    let mut index = RunIndex::default();
-    for chunk in entries.chunks(CHUNK) {
-        let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
-        for r in read {
-            summary.count_read(&r);
-            index.codes.learn(&r.doc);
-            index.years.push(r.doc.meta.fiscal_year);
-            if r.doc.meta.phase == Some(Phase::Budget)
-                && let Some(pair) = budgets::pair_key(&r.doc)
-            {
-                index.budgets.entry(pair).or_insert(slots.len());
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Vec<Read>>(1);
+        let collector = scope.spawn(move || {
+            let mut run = (Vec::with_capacity(entries.len()), RunIndex::default());
+            for read in rx {
+                progress.inc(read.len() as u64);
+                for r in read {
+                    summary.count_read(&r);
+                    collect(r, &mut run);
+                }
             }
-            let held = (!r.cached).then(|| Box::new(r.doc));
-            slots.push(Slot { key: r.key, held });
+            run
+        });
+        for chunk in entries.chunks(CHUNK) {
+            let read: Vec<Read> = pool.install(|| chunk.par_iter().map(|e| read_entry(e, config, cache)).collect());
+            if tx.send(read).is_err() {
+                break; // The collector panicked: joined below.
+            }
         }
-        progress.inc(chunk.len() as u64);
+        drop(tx);
+        collector.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Takes one read entry into the run: the codes it prints, its year, its place.
+fn collect(r: Read, (slots, index): &mut (Vec<Slot>, RunIndex)) {
+    index.codes.learn(&r.doc);
+    index.years.push(r.doc.meta.fiscal_year);
+    if r.doc.meta.phase == Some(Phase::Budget)
+        && let Some(pair) = budgets::pair_key(&r.doc)
+    {
+        index.budgets.entry(pair).or_insert(slots.len());
     }
-    (slots, index)
+    let held = (!r.cached).then(|| Box::new(r.doc));
+    slots.push(Slot { key: r.key, held });
 }
 
 /// A document of pass 1, taken back from where it was left.
@@ -233,7 +251,8 @@ fn write_all(
             let mut sink = sink;
             for message in rx {
                 match message {
-                    ToSink::Documents(docs) => sink.write(&docs)?,
+                    // On the run's pool: the sink writes its datasets in parallel.
+                    ToSink::Documents(docs) => pool.install(|| sink.write(&docs))?,
                     ToSink::YearDone(year) => sink.close_year(year)?,
                 }
             }

@@ -22,6 +22,7 @@ use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use rayon::prelude::*;
 
 use publish::Publisher;
 pub use publish::RUN_FILE;
@@ -116,30 +117,51 @@ impl Sink {
 
     /// Appends a chunk of documents, in order.
     pub fn write(&mut self, docs: &[Document]) -> Result<()> {
-        let all: Vec<&Document> = docs.iter().collect();
-        let batch = schema::documents_batch(&all).map_err(|e| self.documents.arrow_error(e))?;
-        self.documents.write(None, &batch, &self.document_props)?;
-        self.written.documents += docs.len();
-
-        let props = &self.props;
+        let (props, document_props) = (&self.props, &self.document_props);
+        let Sink { documents, facts, functional, economic, revenue, three_public, checks, .. } = self;
+        // The datasets are independent files: each is written on its own thread, each in order,
+        // so the bytes do not depend on the threads.
+        type Job<'a> = Box<dyn FnOnce() -> Result<usize> + Send + 'a>;
+        let jobs: [Job<'_>; 7] = [
+            Box::new(|| {
+                let all: Vec<&Document> = docs.iter().collect();
+                let batch = schema::documents_batch(&all).map_err(|e| documents.arrow_error(e))?;
+                documents.write(None, &batch, document_props)?;
+                Ok(docs.len())
+            }),
+            Box::new(|| facts.write_years(props, by_year(docs, |d| d.facts.iter().collect()), schema::facts_batch)),
+            Box::new(|| {
+                let rows = by_year(docs, |d| curate::functional(&d.facts));
+                functional.write_years(props, rows, schema::functional_batch)
+            }),
+            Box::new(|| {
+                economic.write_years(props, by_year(docs, |d| curate::economic(&d.facts)), schema::economic_batch)
+            }),
+            Box::new(|| {
+                revenue.write_years(props, by_year(docs, |d| curate::revenue(&d.facts)), schema::revenue_batch)
+            }),
+            Box::new(|| {
+                let rows = by_year(docs, |d| curate::three_public(&d.facts));
+                three_public.write_years(props, rows, schema::three_public_batch)
+            }),
+            Box::new(|| checks.write_years(props, by_year(docs, |d| d.checks.iter().collect()), schema::checks_batch)),
+        ];
+        let n: Vec<usize> = jobs.into_par_iter().map(|job| job()).collect::<Result<_>>()?;
         let w = &mut self.written;
-        w.facts += self.facts.write_years(props, by_year(docs, |d| d.facts.iter().collect()), schema::facts_batch)?;
-        w.functional_expenditure += self.functional.write_years(
-            props,
-            by_year(docs, |d| curate::functional(&d.facts)),
-            schema::functional_batch,
-        )?;
-        w.economic_expenditure +=
-            self.economic.write_years(props, by_year(docs, |d| curate::economic(&d.facts)), schema::economic_batch)?;
-        w.revenue +=
-            self.revenue.write_years(props, by_year(docs, |d| curate::revenue(&d.facts)), schema::revenue_batch)?;
-        w.three_public += self.three_public.write_years(
-            props,
-            by_year(docs, |d| curate::three_public(&d.facts)),
-            schema::three_public_batch,
-        )?;
-        w.checks +=
-            self.checks.write_years(props, by_year(docs, |d| d.checks.iter().collect()), schema::checks_batch)?;
+        for (count, rows) in [
+            &mut w.documents,
+            &mut w.facts,
+            &mut w.functional_expenditure,
+            &mut w.economic_expenditure,
+            &mut w.revenue,
+            &mut w.three_public,
+            &mut w.checks,
+        ]
+        .into_iter()
+        .zip(n)
+        {
+            *count += rows;
+        }
         self.keep_within_budget()
     }
 
