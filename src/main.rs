@@ -10,24 +10,26 @@ use clap::Parser;
 
 use cli::{Cli, Command, EXIT_DOCUMENTS_FAILED, EXIT_RUN_FAILED};
 
-/// A run allocates and frees millions of short strings from several threads; jemalloc does that
-/// with about 12 % less CPU than glibc's malloc (docs/performance.md).
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+/// The binary's allocator: a run allocates and frees millions of short strings from several
+/// threads, and jemalloc does that with about 12 % less CPU than glibc's malloc
+/// (docs/performance.md).
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+mod allocator {
+    #[global_allocator]
+    static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read before `main`: freed pages go back to the system after a second
-/// (by default ten) and at once when only lazily freed, so that peak memory stays that of the
-/// live data of a long run, not of its garbage.
-#[cfg(not(target_env = "msvc"))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: JemallocConf = JemallocConf(c"dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
+    /// jemalloc's options, read before `main`: freed pages go back to the system after a second
+    /// (by default ten) and at once when only lazily freed, so that peak memory stays that of
+    /// the live data of a long run, not of its garbage.
+    #[unsafe(export_name = "_rjem_malloc_conf")]
+    static MALLOC_CONF: Conf = Conf(c"dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
 
-/// The `const char *` jemalloc reads its options from.
-#[repr(transparent)]
-struct JemallocConf(*const std::ffi::c_char);
-// SAFETY: the pointer is to a string literal: immutable and alive for the whole program.
-unsafe impl Sync for JemallocConf {}
+    /// The `const char *` jemalloc reads its options from.
+    #[repr(transparent)]
+    struct Conf(*const std::ffi::c_char);
+    // SAFETY: the pointer is to a string literal: immutable and alive for the whole program.
+    unsafe impl Sync for Conf {}
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
