@@ -8,9 +8,9 @@
 //! items, t01 for revenue, t09 for 三公); a printed code beats a resolved one; then the
 //! earliest line. Does not change any fact.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 
+use crate::FastMap;
 use crate::model::Fact;
 use crate::vocab::{
     CodeSource, Dimension, EconomicCategory, FundScope, RevenueSource, Split, Statement, ThreePublicItem,
@@ -24,11 +24,12 @@ pub struct Curated<'a> {
 }
 
 /// Marks the best-ranked row of each key primary; keeps the rows' order.
-fn choose<'a, K: Hash + Eq>(rows: Vec<&'a Fact>, key: impl Fn(&Fact) -> K) -> Vec<Curated<'a>> {
-    let mut best: HashMap<K, (Rank, usize)> = HashMap::new();
-    for (i, f) in rows.iter().enumerate() {
+fn choose<'a, K: Hash + Eq>(rows: Vec<&'a Fact>, key: impl Fn(&'a Fact) -> K) -> Vec<Curated<'a>> {
+    let keys: Vec<K> = rows.iter().map(|f| key(f)).collect();
+    let mut best: FastMap<&K, (Rank, usize)> = FastMap::with_capacity_and_hasher(keys.len(), Default::default());
+    for (i, (f, k)) in rows.iter().zip(&keys).enumerate() {
         let r = rank(f);
-        best.entry(key(f))
+        best.entry(k)
             .and_modify(|b| {
                 if r < b.0 {
                     *b = (r, i)
@@ -37,8 +38,9 @@ fn choose<'a, K: Hash + Eq>(rows: Vec<&'a Fact>, key: impl Fn(&Fact) -> K) -> Ve
             .or_insert((r, i));
     }
     rows.iter()
+        .zip(&keys)
         .enumerate()
-        .map(|(i, f)| Curated { fact: f, is_primary: best.get(&key(f)).is_some_and(|b| b.1 == i) })
+        .map(|(i, (f, k))| Curated { fact: f, is_primary: best.get(k).is_some_and(|b| b.1 == i) })
         .collect()
 }
 
@@ -97,9 +99,9 @@ pub fn functional(facts: &[Fact]) -> Vec<Curated<'_>> {
         let uncoded_item = f.code.is_none() && f.level != Some(0);
         (
             f.fund_scope,
-            f.code.clone(),
+            f.code.as_ref(),
             if f.code.is_none() { f.level } else { None },
-            uncoded_item.then(|| f.name.clone()),
+            uncoded_item.then_some(f.name.as_str()),
             f.split,
             f.measure,
         )
@@ -131,8 +133,8 @@ pub fn economic(facts: &[Fact]) -> Vec<Curated<'_>> {
                 "total"
             }
         });
-        let name = (f.code.is_none() && subtotal.is_none()).then(|| f.name.clone());
-        (f.fund_scope, f.code.clone(), subtotal, name, f.split, f.measure)
+        let name = (f.code.is_none() && subtotal.is_none()).then_some(f.name.as_str());
+        (f.fund_scope, f.code.as_ref(), subtotal, name, f.split, f.measure)
     })
 }
 
@@ -170,8 +172,8 @@ pub fn revenue(facts: &[Fact]) -> Vec<Curated<'_>> {
         let source = revenue_source(f);
         // A t02 total row and a summary's 本年收入合计 are the same figure.
         let split = if f.dimension == Dimension::Total { Split::Total } else { f.split };
-        let name = (source.is_none()).then(|| f.name.clone());
-        (f.fund_scope, source, f.code.clone(), split, f.measure, name)
+        let name = source.is_none().then_some(f.name.as_str());
+        (f.fund_scope, source, f.code.as_ref(), split, f.measure, name)
     })
 }
 
@@ -180,7 +182,7 @@ pub fn three_public(facts: &[Fact]) -> Vec<Curated<'_>> {
     let rows = facts.iter().filter(|f| f.dimension == Dimension::ThreePublic).collect();
     choose(rows, |f| {
         let item = ThreePublicItem::from_printed(&f.name);
-        let name = item.is_none().then(|| f.name.clone());
+        let name = item.is_none().then_some(f.name.as_str());
         (f.fund_scope, item, name, f.measure)
     })
 }

@@ -49,6 +49,11 @@ pub mod tables;
 pub mod vocab;
 
 mod pipeline;
+
+/// The parsers' hash maps. Their keys are a report's own codes, names and keys of a few
+/// hundred facts, so aHash, several times faster than the standard SipHash on short keys.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+pub(crate) type FastSet<T> = std::collections::HashSet<T, ahash::RandomState>;
 #[cfg(test)]
 mod testing;
 

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::Meta;
-use crate::normalize::Line;
+use crate::normalize::{Line, squeeze};
 use crate::vocab::{Phase, Unit};
 
 /// Only the first lines can be a title.
@@ -46,10 +46,6 @@ pub fn read(lines: &[Line]) -> Meta {
     Meta { department: department(lines), fiscal_year: fiscal_year(lines), phase: phase(lines), unit: unit(lines) }
 }
 
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 fn is_heading(line: &Line) -> bool {
     let n = line.text.trim().chars().count();
     n > 0 && n <= MAX_HEADING_CHARS
@@ -67,9 +63,9 @@ fn most_frequent<T: Clone + Eq + std::hash::Hash>(values: impl IntoIterator<Item
 /// The report's own heading (`第一部分 X概况`) names the department as the report does; label
 /// fields (`单位名称：`) come next: an attached form may shorten the name (`洪山区大数据中心`).
 fn department(lines: &[Line]) -> Option<String> {
-    let overview = lines.iter().filter(|l| is_heading(l)).find_map(|l| {
+    let overview = lines.iter().find_map(|l| {
         let text = l.text.trim().trim_start_matches('#').trim();
-        if !text.contains("概况") {
+        if !text.contains("概况") || !is_heading(l) {
             return None;
         }
         OVERVIEW.captures(&squeeze(text)).map(|c| c[1].to_string())
@@ -123,8 +119,7 @@ fn phase_lines(lines: &[Line]) -> impl Iterator<Item = (usize, &Line)> {
     lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| *i < TITLE_LINES || is_heading(l))
-        .filter(|(_, l)| l.text.contains('算'))
+        .filter(|(i, l)| l.text.contains('算') && (*i < TITLE_LINES || is_heading(l)))
         .map(|(i, l)| (if i < TITLE_LINES { 3 } else { 1 }, l))
 }
 

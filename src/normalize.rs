@@ -97,7 +97,10 @@ fn then<'a>(text: Cow<'a, str>, step: for<'b> fn(&'b str) -> Cow<'b, str>) -> Co
 fn map_chars(text: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut run_start = 0;
-    for (at, c) in text.char_indices() {
+    // What this maps is ASCII or starts with one of these bytes: the CJK text between is not
+    // decoded.
+    let lead = |b: u8| matches!(b, b'\r' | b'*' | 0xC2 | 0xE2 | 0xE3 | 0xEF);
+    for (at, c) in chars_led_by(text, lead) {
         let with = match c {
             '\r' | '*' | '\u{200b}' | '\u{feff}' => None,
             '\u{FF10}'..='\u{FF19}' => Some(char::from(b'0' + (c as u32 - 0xFF10) as u8)),
@@ -269,6 +272,46 @@ static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LEVEL_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][类款项][)）]").expect("valid regex"));
 
+/// `text` with its whitespace removed: the form in which titles, names and labels are
+/// compared, since extraction and OCR put spaces inside words (`一般公共 服务`).
+///
+/// ```
+/// assert_eq!(cnbudget::normalize::squeeze(" 一般公共\u{3000}服务 支出"), "一般公共服务支出");
+/// ```
+pub fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_squeezed(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` with its whitespace removed (see [`squeeze`]). Copies runs, not
+/// `char`s: this runs on most lines of every report.
+pub fn push_squeezed(out: &mut String, text: &str) {
+    out.reserve(text.len());
+    let mut run = 0;
+    // Every whitespace character starts with one of these bytes (ASCII, U+0085, U+00A0,
+    // U+1680, U+2000–U+205F, U+3000); CJK text starts with others.
+    let lead = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
+    for (at, c) in chars_led_by(text, lead).filter(|(_, c)| c.is_whitespace()) {
+        out.push_str(&text[run..at]);
+        run = at + c.len_utf8();
+    }
+    out.push_str(&text[run..]);
+}
+
+/// The characters of `text` whose UTF-8 starts with a byte `lead` accepts, with their byte
+/// offsets. Finds rare characters among CJK text without decoding the rest: `lead` must
+/// accept only ASCII and leading bytes (never `0x80`–`0xBF`), so each is a character's start.
+fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, char)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + text.as_bytes().get(from..)?.iter().position(|&b| lead(b))?;
+        let c = text.get(at..)?.chars().next()?;
+        from = at + c.len_utf8();
+        Some((at, c))
+    })
+}
+
 /// A row or item name as the output keeps it: whitespace (line wraps, OCR gaps) removed,
 /// ordinal prefixes (`一、`, `1.`, `(1)`, `- `), level markers (`（类）`) and quote marks
 /// dropped, trailing punctuation trimmed. The document's own bracket style is kept.
@@ -280,8 +323,10 @@ static LEVEL_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][类�
 /// assert_eq!(clean_name("维修（护）费"), "维修（护）费");
 /// ```
 pub fn clean_name(raw: &str) -> String {
-    let mut name: String =
-        raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect();
+    let mut name = String::with_capacity(raw.len());
+    for run in raw.split(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’')) {
+        name.push_str(run);
+    }
     loop {
         let stripped = match ORDINAL_PREFIX.find(&name) {
             // Keep the character after a `1.` that the pattern had to look at.
@@ -491,6 +536,83 @@ mod tests {
             // Only spaces are ever removed: the digits and everything else stay in order.
             let solid = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
             assert_eq!(solid(&fast), solid(&text), "on {text:?}");
+        }
+    }
+
+    #[test]
+    fn map_chars_agrees_with_a_char_by_char_reference() {
+        let reference = |text: &str| -> String {
+            text.chars()
+                .filter_map(|c| match c {
+                    '\r' | '*' | '\u{200b}' | '\u{feff}' => None,
+                    '\u{FF10}'..='\u{FF19}' => Some(char::from(b'0' + (c as u32 - 0xFF10) as u8)),
+                    '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{3000}' => Some(' '),
+                    c if is_superscript_digit(c) => None,
+                    c => Some(c),
+                })
+                .collect()
+        };
+        for c in ('\0'..=char::MAX).filter(|c| reference(&c.to_string()) != c.to_string()) {
+            assert_eq!(map_chars(&format!("表{c}1")), reference(&format!("表{c}1")), "{c:?}");
+        }
+        const PIECES: &[&str] = &[
+            "收入", "\r", "*", "\u{200b}", "\u{feff}", "１", "９", "\u{a0}", "\u{2002}", "\u{3000}", "\u{3001}", "²",
+            "⁹", "¹", "（", "，", "\u{ff1a}", "€", "a", " ",
+        ];
+        let mut rng = Rng(0x3a9_c4a5);
+        for _ in 0..20_000 {
+            let n = (rng.next() % 10) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            assert_eq!(map_chars(&text), reference(&text), "on {text:?}");
+        }
+    }
+
+    #[test]
+    fn squeeze_removes_exactly_the_whitespace() {
+        // Every whitespace character, its UTF-8 neighbours, CJK text and punctuation.
+        const PIECES: &[&str] = &[
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\u{b}",
+            "\u{c}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{1680}",
+            "\u{2000}",
+            "\u{200a}",
+            "\u{200b}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "\u{3001}",
+            "\u{84}",
+            "\u{a1}",
+            "一般",
+            "公共",
+            "服务",
+            "（类）",
+            "、",
+            "。",
+            "1",
+            "23",
+            "a",
+            "ᚠ",
+            "€",
+            "😀",
+        ];
+        for space in ('\0'..=char::MAX).filter(|c| c.is_whitespace()) {
+            assert_eq!(squeeze(&format!("表{space}1")), "表1", "{space:?}");
+        }
+        let mut rng = Rng(0x5eed_5eed);
+        for _ in 0..20_000 {
+            let n = (rng.next() % 10) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let reference: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(squeeze(&text), reference, "on {text:?}");
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::normalize::Line;
+use crate::normalize::{Line, squeeze};
 use crate::vocab::{Statement, Unit};
 
 /// How far below a title the evidence of a table (unit line, header row) must appear.
@@ -136,12 +136,14 @@ pub fn unit_of(text: &str) -> Option<Unit> {
     UNIT.captures(text).and_then(|c| Unit::from_printed(&c[1]))
 }
 
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 fn is_part_heading(text: &str) -> bool {
-    let t = squeeze(text.trim_start_matches('#'));
+    // Runs on every line of every statement: squeeze only a line that can match, one that
+    // starts with 第 or ends with 明 or 释 (squeezing keeps the first and last character).
+    let solid = text.trim_start_matches('#').trim();
+    if !(solid.starts_with('第') || solid.ends_with(['明', '释'])) {
+        return false;
+    }
+    let t = squeeze(solid);
     t.chars().count() <= MAX_TITLE_CHARS && PART_HEADING.is_match(&t)
 }
 
@@ -201,9 +203,7 @@ fn has_table_evidence(lines: &[Line], at: usize) -> bool {
         if title(&line.text).is_some() {
             return false;
         }
-        let t = squeeze(&line.text);
-        if unit_of(&line.text).is_some() || TABLE_NUMBER.is_match(&t) || LABEL.is_match(&t) || line.text.contains('\t')
-        {
+        if unit_of(&line.text).is_some() || is_table_label(&line.text) || line.text.contains('\t') {
             return true;
         }
         if line.text.trim_start().starts_with('|') {
@@ -216,9 +216,23 @@ fn has_table_evidence(lines: &[Line], at: usize) -> bool {
     false
 }
 
+/// A table number (`表1`, `公开 02 表`) or a label (`编制单位：`) on a line of its own.
+fn is_table_label(text: &str) -> bool {
+    // Both patterns start with one of these characters: most lines are not squeezed.
+    if !text.trim_start().starts_with(['公', '表', '(', '（', '部', '单', '编', '预']) {
+        return false;
+    }
+    let t = squeeze(text);
+    TABLE_NUMBER.is_match(&t) || LABEL.is_match(&t)
+}
+
 /// A line that names a table (`表 10. 项目支出表`, `部门整体支出绩效目标申报表`), statement or not.
 fn is_caption(text: &str) -> bool {
-    let t = squeeze(text.trim_start_matches('#'));
+    let solid = text.trim_start_matches('#').trim();
+    if !(solid.ends_with('表') || solid.starts_with(['(', '（', '公', '表'])) {
+        return false;
+    }
+    let t = squeeze(solid);
     t.chars().count() <= MAX_TITLE_CHARS && (CAPTION_NUMBER.is_match(&t) || t.ends_with('表'))
 }
 

@@ -6,8 +6,7 @@
 //! when it is unique in the book at that level; otherwise the path decides (`事业运行` is
 //! under many 款). Does not know where its pairs came from.
 
-use std::collections::HashMap;
-
+use crate::FastMap;
 use crate::model::Code;
 
 /// A name as matched: brackets of either width and quote marks are the same, and so are the
@@ -41,8 +40,8 @@ pub enum Found {
 /// Codes and their names.
 #[derive(Debug, Clone, Default)]
 pub struct CodeBook {
-    names: HashMap<Code, Vec<String>>,
-    by_name: HashMap<String, Vec<Code>>,
+    names: FastMap<Code, Vec<String>>,
+    by_name: FastMap<String, Vec<Code>>,
 }
 
 impl CodeBook {

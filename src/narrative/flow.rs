@@ -5,7 +5,7 @@
 //! `万元` sits on a later line read as one), and for every byte the source line and page it
 //! came from. Does not decide which lines belong together: that is the outline's job.
 
-use crate::normalize::Line;
+use crate::normalize::{Line, push_squeezed};
 
 /// Where a run of the flow's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl Flow {
 
     fn push_text(&mut self, text: &str, line: u32, page: Option<u16>) {
         let at = self.text.len();
-        self.text.extend(text.chars().filter(|c| !c.is_whitespace()));
+        push_squeezed(&mut self.text, text);
         if self.text.len() > at {
             self.origins.push(Origin { at, line, page });
         }

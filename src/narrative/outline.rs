@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::flow::{BREAK, Flow};
-use crate::normalize::Line;
+use crate::normalize::{Line, squeeze};
 use crate::vocab::{FundScope, Split};
 
 /// What the headings above a block say about it.
@@ -144,10 +144,6 @@ fn is_noise(t: &str, first: char) -> bool {
 fn is_contents_entry(t: &str) -> bool {
     // One scan for the leader's characters before looking for a run of them.
     t.contains(['…', '·', '.']) && (t.contains("……") || t.contains("···") || t.contains("...."))
-}
-
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A heading followed by a short line that finishes it (a wrapped `…说` / `明`): the

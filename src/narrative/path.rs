@@ -8,11 +8,11 @@
 //! (`其他政府办公厅（室）及相关机构事务支出 1070.79 万元`) can take its level and path from
 //! there. Does not resolve codes.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::FastMap;
 use crate::codes::book::match_key;
 use crate::normalize::clean_name;
 
@@ -129,7 +129,7 @@ pub fn ending_path(label: &str) -> Option<Path> {
 /// Every path a document prints, by leaf name.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
-    by_leaf: HashMap<String, Path>,
+    by_leaf: FastMap<String, Path>,
 }
 
 /// A bare name matches a printed leaf worded slightly differently when the leaf's characters

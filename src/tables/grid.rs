@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::amount::Amount;
 use crate::model::{Code, Diagnostic};
-use crate::normalize::Line;
+use crate::normalize::{Line, squeeze};
 
 /// One row of cells, trimmed, indexed by column.
 #[derive(Debug, Clone)]
@@ -173,7 +173,7 @@ fn is_number_row(row: &Row) -> bool {
     let mut last = 0u32;
     let mut seen = 0;
     for cell in row.cells.iter().filter(|c| !c.is_empty()) {
-        let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+        let squeezed = squeeze(cell);
         if matches!(squeezed.as_str(), "栏次" | "类" | "款" | "项") {
             continue;
         }
@@ -201,14 +201,14 @@ fn join_split_group_labels(header: &mut [Row]) -> Vec<Merged> {
     let mut merged = Vec::new();
     for r in 1..header.len() {
         let subtotals: Vec<usize> =
-            (0..header[r].cells.len()).filter(|&c| squeezed(header[r].cell(c)) == "小计").collect();
+            (0..header[r].cells.len()).filter(|&c| squeeze(header[r].cell(c)) == "小计").collect();
         for c in subtotals {
             let above = &mut header[r - 1];
             let run = (c..above.cells.len()).take_while(|&k| !above.cell(k).trim().is_empty()).count();
             if run < 2 {
                 continue;
             }
-            let joined: String = (c..c + run).map(|k| squeezed(above.cell(k))).collect();
+            let joined: String = (c..c + run).map(|k| squeeze(above.cell(k))).collect();
             for cell in above.cells.iter_mut().skip(c).take(run) {
                 cell.clear();
             }
@@ -221,10 +221,6 @@ fn join_split_group_labels(header: &mut [Row]) -> Vec<Merged> {
     merged
 }
 
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Folds the header rows into one path per column. A header cell covers the empty cells to
 /// its right, but never beyond the cell above it, nor beyond its known extent (`merged`).
 fn header_paths(header: &[Row], width: usize, merged: &[Merged]) -> Vec<Vec<String>> {
@@ -235,7 +231,7 @@ fn header_paths(header: &[Row], width: usize, merged: &[Merged]) -> Vec<Vec<Stri
         for parent in &parents {
             let mut c = parent.start;
             while c < parent.end {
-                let text: String = row.cell(c).chars().filter(|ch| !ch.is_whitespace()).collect();
+                let text = squeeze(row.cell(c));
                 if text.is_empty() {
                     spans.push(c..c + 1);
                     c += 1;

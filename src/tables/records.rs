@@ -12,7 +12,7 @@
 
 use crate::amount::Amount;
 use crate::model::Diagnostic;
-use crate::normalize::{Line, clean_name};
+use crate::normalize::{Line, clean_name, squeeze};
 
 use super::grid::{Grid, Role, is_code, is_value};
 
@@ -99,7 +99,7 @@ pub fn records<'a>(grid: &Grid<'a>) -> (Vec<Record<'a>>, Vec<Diagnostic>) {
                 }
             }
             if !name_parts.is_empty() {
-                let raw: String = name_parts.concat().chars().filter(|c| !c.is_whitespace()).collect();
+                let raw = squeeze(&name_parts.concat());
                 rec.name = Some(clean_name(&raw)).filter(|n| !n.is_empty());
                 rec.raw_name = Some(raw);
             }
@@ -142,7 +142,7 @@ fn wrapped_fragment(grid: &Grid, row: &super::grid::Row) -> Option<(usize, Strin
     if filled.next().is_some() || grid.columns.get(col)?.role != Role::Name {
         return None;
     }
-    let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let squeezed = squeeze(cell);
     let name = clean_name(cell);
     let caption = ["其中", "合计", "总计", "小计"].iter().any(|w| name.contains(w)) || squeezed.ends_with([':', '：']);
     let plain = name == squeezed && has_letters(&name) && !is_code(cell) && !is_value(cell);

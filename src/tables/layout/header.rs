@@ -12,6 +12,7 @@
 //! not read as the first line of the middle one. Does not read the body.
 
 use super::chunks::Chunk;
+use crate::normalize::{push_squeezed, squeeze};
 
 /// One column of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +51,11 @@ impl Cell {
         (self.x0() + printed_end) as f64 / 2.0
     }
     fn text(&self) -> String {
-        self.pieces.iter().flat_map(|p| p.1.text.chars()).filter(|c| !c.is_whitespace()).collect()
+        let mut text = String::new();
+        for p in &self.pieces {
+            push_squeezed(&mut text, &p.1.text);
+        }
+        text
     }
     fn shares_lines(&self, other: &Cell) -> bool {
         !(other.bottom() < self.top() || other.top() > self.bottom())
@@ -59,7 +64,7 @@ impl Cell {
 
 /// True for a label that names a code or name column, not a column of figures.
 pub fn is_label(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = squeeze(text);
     ["科目", "编码", "代码", "名称", "行次", "栏次"].iter().any(|w| t.contains(w))
         || matches!(
             t.as_str(),

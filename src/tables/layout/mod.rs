@@ -19,13 +19,13 @@ pub mod place;
 pub mod plain;
 pub mod rows;
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::FastSet;
 use crate::model::Diagnostic;
-use crate::normalize::Line;
+use crate::normalize::{Line, squeeze};
 
 use super::grid::{Column, Grid, Group, Role, Row};
 use chunks::{Chunk, Kind};
@@ -72,7 +72,7 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
     if !leaves.iter().any(|l| !l.label) {
         return None;
     }
-    let known: HashSet<String> = header.iter().flatten().map(|c| squeeze(&c.text)).collect();
+    let known: FastSet<String> = header.iter().flatten().map(|c| squeeze(&c.text)).collect();
     let header_page = header_lines.iter().rev().find(|l| !l.is_blank()).and_then(|l| l.page);
     let body_lines = body_lines(region.get(body_at..)?, chunked.split_off(body_at), &known, header_page);
     let groups = place::groups(&leaves);
@@ -80,10 +80,6 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
     let mut notes = unplaced_notes(&placed);
     let rows = rows::rows(&placed, &groups);
     Some(build(&leaves, &groups, rows, &mut notes))
-}
-
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Where the body starts: the first line of figures (not a row of column numbers), less the
@@ -137,7 +133,7 @@ fn is_number_row(chunks: &[Chunk]) -> bool {
 fn body_lines<'a>(
     lines: &'a [Line],
     chunked: Vec<Vec<Chunk>>,
-    known: &HashSet<String>,
+    known: &FastSet<String>,
     header_page: Option<u16>,
 ) -> Vec<(&'a Line, Vec<Chunk>)> {
     let mut out = Vec::with_capacity(lines.len());
@@ -165,7 +161,10 @@ fn body_lines<'a>(
 /// A page number: a short number (`12`, `- 12 -`, `第12页`) on the first or last line of a page.
 fn is_page_number(lines: &[Line], i: usize) -> bool {
     let Some(line) = lines.get(i) else { return false };
-    if !PAGE_NUMBER.is_match(&squeeze(&line.text)) {
+    // Runs on every layout line: squeeze only one as short as the longest page number
+    // (`第123页共123页`, 10 characters besides spaces).
+    let longer = line.text.chars().filter(|c| !c.is_whitespace()).nth(10).is_some();
+    if longer || !PAGE_NUMBER.is_match(&squeeze(&line.text)) {
         return false;
     }
     let other_page = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_none_or(|l| l.page != line.page);

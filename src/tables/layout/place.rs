@@ -12,9 +12,9 @@
 //! be (at the start of the line, before a name, or any 3/5/7 digits in a table whose figures
 //! all have decimals), else a figure (`0`, `25`). Does not join a row's lines.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::FastMap;
 use crate::normalize::Line;
 
 use super::chunks::{Chunk, Kind};
@@ -131,7 +131,7 @@ fn roles(chunks: &[Chunk], decimal: bool, first_figure_x: usize) -> Vec<Role> {
 /// Clusters each page's figures into columns and matches them to the leaves.
 fn columns_by_page(body: &mut [BodyLine], leaves: &[Leaf]) {
     let figure_leaves: Vec<usize> = (0..leaves.len()).filter(|&i| leaves.get(i).is_some_and(|l| !l.label)).collect();
-    let mut seen: HashMap<usize, usize> = HashMap::new();
+    let mut seen: FastMap<usize, usize> = FastMap::default();
     let mut pages: Vec<Option<u16>> = body.iter().map(|b| b.line.page).collect();
     pages.dedup();
     for page in pages {

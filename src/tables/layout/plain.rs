@@ -12,11 +12,11 @@
 //! the 合计 row's) column to its children's. Figures no sum pins down are left out, each with
 //! a note. Does not read text with positions (see [`super::place`]).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use crate::FastMap;
 use crate::amount::Amount;
 use crate::model::{Code, Diagnostic};
 use crate::normalize::Line;
@@ -444,12 +444,12 @@ fn increasing_choices(n: usize, k: usize) -> Vec<Vec<usize>> {
 
 /// Each parent row and its children: by code (a 款 under its 类, a 项 under its 款), and the
 /// total row (合计, 总计) over the top-level codes, or over every other row when none has one.
-fn tree(pending: &[Pending], rows: &[usize]) -> HashMap<usize, Vec<usize>> {
+fn tree(pending: &[Pending], rows: &[usize]) -> FastMap<usize, Vec<usize>> {
     let code_of = |i: usize| pending.get(i).and_then(|p| join_code(&p.code_parts)).and_then(|c| Code::parse(&c));
     let is_total = |i: usize| {
         pending.get(i).is_some_and(|p| p.code_parts.is_empty() && (p.name.contains("合计") || p.name.contains("总计")))
     };
-    let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut out: FastMap<usize, Vec<usize>> = FastMap::default();
     let total = rows.iter().copied().find(|&i| is_total(i));
     let any_code = rows.iter().any(|&i| code_of(i).is_some());
     for &i in rows {

@@ -14,7 +14,8 @@
 
 use std::ops::Range;
 
-use crate::normalize::Line;
+use crate::FastMap;
+use crate::normalize::{Line, push_squeezed};
 
 use super::place::{BodyLine, Role};
 
@@ -106,7 +107,7 @@ fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
                 (Role::Figure, Some(col)) => part.figures.push((col, t.chunk.text.clone())),
                 (Role::Figure, None) | (Role::Empty, _) => {}
                 (Role::Text, _) => {
-                    part.text.extend(t.chunk.text.chars().filter(|c| !c.is_whitespace()));
+                    push_squeezed(&mut part.text, &t.chunk.text);
                     part.width += t.chunk.printed_width();
                 }
             }
@@ -189,7 +190,7 @@ struct Costs<'p, 'a> {
     parts: &'p [Part<'a>],
     body: &'p [BodyLine<'a>],
     /// The widest name piece on each page.
-    full_width: std::collections::HashMap<Option<u16>, usize>,
+    full_width: FastMap<Option<u16>, usize>,
 }
 
 impl Costs<'_, '_> {
@@ -239,8 +240,8 @@ fn page_of(part: &Part) -> Option<u16> {
 }
 
 /// The widest name printed on each page: a piece as wide is a full line that wraps on.
-fn full_widths(parts: &[Part]) -> std::collections::HashMap<Option<u16>, usize> {
-    let mut out = std::collections::HashMap::new();
+fn full_widths(parts: &[Part]) -> FastMap<Option<u16>, usize> {
+    let mut out = FastMap::default();
     for p in parts.iter().filter(|p| !p.text.is_empty()) {
         let w = out.entry(page_of(p)).or_insert(0);
         *w = (*w).max(p.width);
