@@ -66,8 +66,10 @@ impl Amount {
         {
             return None;
         }
-        // Checked above: the text is digits, one point, a sign and well-placed separators, so
-        // without separators it is what Decimal reads as it is (no copy on the common path).
+        // Checked above: the text is digits, one point, a sign and well-placed separators.
+        if let Some(value) = small_decimal(body, text.starts_with('-')) {
+            return Some(Amount(value));
+        }
         let value =
             if int_part.contains(',') { Decimal::from_str(&text.replace(',', "")) } else { Decimal::from_str(text) };
         value.ok().map(Amount)
@@ -125,6 +127,31 @@ impl Amount {
 
 /// Checks and strips the integer part: plain digits, or 1–3 digits then `,ddd` groups.
 /// Digits, optionally in thousands groups (`3,087`), but never misgrouped (`30,87`).
+/// The value of checked digits (separators and one point allowed) of up to 18 digits, which
+/// fit a `u64` exactly, as `Decimal::from_str` would read them; `None` for longer numbers,
+/// which are left to it. Builds the decimal from its digits, with no text copied.
+fn small_decimal(body: &str, negative: bool) -> Option<Decimal> {
+    let (mut mantissa, mut digits, mut scale) = (0u64, 0u32, None::<u32>);
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                scale = scale.map(|s| s + 1);
+            }
+            b'.' => scale = Some(0),
+            _ => {} // a thousands separator
+        }
+    }
+    let mut value = Decimal::from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0));
+    // As `from_str` reads them, `-0` and `-0.00` are zeros without a sign.
+    value.set_sign_negative(negative && mantissa != 0);
+    Some(value)
+}
+
 fn is_integer_part(int_part: &str) -> bool {
     let mut groups = int_part.split(',');
     let first = groups.next().unwrap_or_default();
@@ -150,6 +177,24 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_as_decimal_from_str_does() {
+        const PIECES: &[&str] = &["0", "1", "9", "12", "345", "000", ",", ".", "-", "5", "07", "999"];
+        let mut rng = crate::testing::Rng(0x0dec_13a1);
+        let mut compared = 0;
+        for _ in 0..50_000 {
+            let n = 1 + (rng.next() % 12) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let Some(got) = Amount::parse(&text) else { continue };
+            let want = Decimal::from_str(&text.replace(',', "")).unwrap();
+            // Same value, scale and sign (`-0.00` included): the same 16 bytes.
+            assert_eq!(got.0.serialize(), want.serialize(), "on {text:?}");
+            assert_eq!(got.to_string(), want.to_string(), "on {text:?}");
+            compared += 1;
+        }
+        assert!(compared > 5_000, "only {compared} amounts among the samples");
+    }
 
     fn yuan(s: &str, unit: Unit) -> String {
         Amount::parse(s).unwrap().to_yuan(unit).unwrap().to_string()

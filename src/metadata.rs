@@ -43,7 +43,8 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Reads the document's metadata.
 pub fn read(lines: &[Line]) -> Meta {
-    Meta { department: department(lines), fiscal_year: fiscal_year(lines), phase: phase(lines), unit: unit(lines) }
+    let titles = phase_lines(lines);
+    Meta { department: department(lines), fiscal_year: fiscal_year(&titles), phase: phase(&titles), unit: unit(lines) }
 }
 
 fn is_heading(line: &Line) -> bool {
@@ -97,8 +98,9 @@ fn title_department(lines: &[Line]) -> Option<String> {
 /// The year the most title-like mentions name: the title lines count most, and `2023 年度…决算`
 /// (the report's own year names its 年度) counts more than a bare `2022 年预算`, which short
 /// prose lines (OCR or layout text wraps sentences) repeat about the year before.
-fn fiscal_year(lines: &[Line]) -> Option<i16> {
-    let candidates = phase_lines(lines).flat_map(|(weight, l)| {
+fn fiscal_year(titles: &[(usize, &Line)]) -> Option<i16> {
+    // The pattern needs a 年: most of these lines have none.
+    let candidates = titles.iter().filter(|(_, l)| l.text.contains('年')).flat_map(|&(weight, l)| {
         let years: Vec<(i16, usize)> = YEAR_PHASE
             .captures_iter(&l.text)
             .filter_map(|c| {
@@ -115,16 +117,17 @@ fn fiscal_year(lines: &[Line]) -> Option<i16> {
 /// The title-like lines that may name the year and phase, each with its vote's weight: a line
 /// among the first few counts three times. Both year and phase patterns end in 决算 or 预算: a
 /// line without 算 names neither.
-fn phase_lines(lines: &[Line]) -> impl Iterator<Item = (usize, &Line)> {
+fn phase_lines(lines: &[Line]) -> Vec<(usize, &Line)> {
     lines
         .iter()
         .enumerate()
         .filter(|(i, l)| l.text.contains('算') && (*i < TITLE_LINES || is_heading(l)))
         .map(|(i, l)| (if i < TITLE_LINES { 3 } else { 1 }, l))
+        .collect()
 }
 
-fn phase(lines: &[Line]) -> Option<Phase> {
-    let votes = phase_lines(lines).flat_map(|(weight, l)| {
+fn phase(titles: &[(usize, &Line)]) -> Option<Phase> {
+    let votes = titles.iter().flat_map(|&(weight, l)| {
         let found: Vec<Phase> = PHASE_WORD
             .captures_iter(&l.text)
             .map(|c| if &c[1] == "决算" { Phase::Final } else { Phase::Budget })

@@ -36,8 +36,13 @@ impl Code {
 
     /// The code one level up: 2010350 → 20103 → 201 → none.
     pub fn parent(&self) -> Option<Code> {
+        self.parent_str().map(|p| Code(p.into()))
+    }
+
+    /// The parent's digits, without building a [`Code`].
+    pub fn parent_str(&self) -> Option<&str> {
         match self.0.len() {
-            5 | 7 => Some(Code(self.0[..self.0.len() - 2].into())),
+            5 | 7 => self.0.get(..self.0.len() - 2),
             _ => None,
         }
     }

@@ -142,7 +142,9 @@ fn map_chars(text: &str) -> Cow<'_, str> {
 /// assert_eq!(repair_numbers("1. 2025年部门收支"), "1. 2025年部门收支");
 /// ```
 pub fn repair_numbers(text: &str) -> Cow<'_, str> {
-    if !(text.contains(". ") || text.contains(", ")) {
+    // A `.` or `,` followed by a space: most lines have none.
+    let bytes = text.as_bytes();
+    if !memchr::memchr2_iter(b'.', b',', bytes).any(|at| bytes.get(at + 1) == Some(&b' ')) {
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();

@@ -142,8 +142,9 @@ fn is_noise(t: &str, first: char) -> bool {
 }
 
 fn is_contents_entry(t: &str) -> bool {
-    // One scan for the leader's characters before looking for a run of them.
-    t.contains(['…', '·', '.']) && (t.contains("……") || t.contains("···") || t.contains("...."))
+    // One scan of the bytes before looking for a run of leaders: `.`, and the last bytes of
+    // `…` (E2 80 A6) and `·` (C2 B7), which other characters share only now and then.
+    t.bytes().any(|b| matches!(b, b'.' | 0xA6 | 0xB7)) && (t.contains("……") || t.contains("···") || t.contains("...."))
 }
 
 /// A heading followed by a short line that finishes it (a wrapped `…说` / `明`): the

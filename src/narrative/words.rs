@@ -11,6 +11,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::normalize::clean_name;
@@ -297,7 +298,10 @@ const NOT_A_FIGURE: &[&str] = &[
 
 /// True when the clause states a change, a comparison or an out-of-scope figure.
 pub fn is_not_a_figure(clause: &str) -> bool {
-    NOT_A_FIGURE.iter().any(|w| clause.contains(w))
+    // One pass over the clause for all the words, not one per word.
+    static WORDS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(NOT_A_FIGURE).expect("literal words build an automaton"));
+    WORDS.is_match(clause)
 }
 
 /// Words that a bare item name never contains.

@@ -64,7 +64,7 @@ fn same_codes(facts: &[Fact], a: (Statement, FundScope), b: (Statement, FundScop
             let fb = rows(b).find(|fb| fb.code == fa.code && fb.split == fa.split && fb.measure == fa.measure)?;
             Identity {
                 check: format!("{}_vs_{}", a.0, b.0),
-                subject: subject(fa),
+                subject: subject(fa).to_string(),
                 total: fb,
                 terms: vec![fa],
                 detail: format!("{} {} {} = {} line {}", a.0, subject(fa), fa.split, b.0, fb.line),
@@ -203,7 +203,7 @@ fn narrative_vs_table(facts: &[Fact]) -> Vec<Check> {
             let t = table_row(facts, n)?;
             Identity {
                 check: "narrative_vs_table".to_string(),
-                subject: subject(n),
+                subject: subject(n).to_string(),
                 total: t,
                 terms: vec![n],
                 detail: format!("narrative line {} = {} line {}", n.line, t.statement, t.line),

@@ -78,8 +78,8 @@ pub fn status(diff: Decimal, tolerance: Decimal) -> CheckStatus {
 }
 
 /// A row's subject: its code, else its name.
-pub fn subject(f: &Fact) -> String {
-    f.code.as_ref().map_or_else(|| f.name.clone(), |c| c.as_str().to_string())
+pub fn subject(f: &Fact) -> &str {
+    f.code.as_ref().map_or(f.name.as_str(), |c| c.as_str())
 }
 
 fn correction_check(c: &Correction) -> Check {

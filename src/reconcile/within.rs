@@ -44,11 +44,11 @@ pub fn checks(facts: &[Fact]) -> Vec<Check> {
 }
 
 /// The first row of each code in a column (a code printed twice is checked once).
-fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<Code, &'a Fact> {
+fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<&'a Code, &'a Fact> {
     let mut out = BTreeMap::new();
     for f in column {
         if let (Some(code), Dimension::Function | Dimension::Economic) = (&f.code, f.dimension) {
-            out.entry(code.clone()).or_insert(*f);
+            out.entry(code).or_insert(*f);
         }
     }
     out
@@ -56,17 +56,17 @@ fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<Code, &'a Fact> {
 
 fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
     let coded = by_code(column);
-    let mut children: BTreeMap<Code, Vec<&Fact>> = BTreeMap::new();
+    let mut children: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
     for (code, f) in &coded {
-        if let Some(parent) = code.parent() {
+        if let Some(parent) = code.parent_str() {
             children.entry(parent).or_default().push(f);
         }
     }
     coded
         .iter()
         .filter_map(|(code, parent)| {
-            let kids = children.remove(code)?;
-            let names: Vec<String> = kids.iter().map(|k| subject(k)).collect();
+            let kids = children.remove(code.as_str())?;
+            let names: Vec<&str> = kids.iter().map(|k| subject(k)).collect();
             Identity {
                 check: format!("{statement}.children_sum"),
                 subject: code.to_string(),
@@ -86,7 +86,7 @@ fn total_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
         .iter()
         .filter_map(|total| {
             let terms = terms_of(statement, total, column)?;
-            let names: Vec<String> = terms.iter().map(|t| subject(t)).collect();
+            let names: Vec<&str> = terms.iter().map(|t| subject(t)).collect();
             Identity {
                 check: format!("{statement}.total_sum"),
                 subject: total.name.clone(),
@@ -153,7 +153,7 @@ fn vehicle_subtotals(column: &[&Fact]) -> Vec<Check> {
 
 /// Each row's total against its splits (t03, t05, t07, t08).
 fn splits(facts: &[Fact]) -> Vec<Check> {
-    let mut rows: BTreeMap<(Statement, FundScope, Measure, u32, String), Vec<&Fact>> = BTreeMap::new();
+    let mut rows: BTreeMap<(Statement, FundScope, Measure, u32, &str), Vec<&Fact>> = BTreeMap::new();
     for f in facts
         .iter()
         .filter(|f| matches!(f.statement, Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08))
@@ -171,7 +171,7 @@ fn splits(facts: &[Fact]) -> Vec<Check> {
             let names: Vec<&str> = parts.iter().map(|p| p.split.as_str()).collect();
             Identity {
                 check: format!("{statement}.basic_plus_project"),
-                subject,
+                subject: subject.to_string(),
                 total,
                 terms: parts,
                 detail: format!("total = {}", names.join(" + ")),
@@ -189,9 +189,9 @@ fn splits(facts: &[Fact]) -> Vec<Check> {
 
 /// t04: each row's 合计 (fiscal) column against its per-fund columns.
 fn funds(facts: &[Fact]) -> Vec<Check> {
-    let mut rows: BTreeMap<(Measure, u32, String), Vec<&Fact>> = BTreeMap::new();
+    let mut rows: BTreeMap<(Measure, u32, &str), Vec<&Fact>> = BTreeMap::new();
     for f in facts.iter().filter(|f| f.statement == Statement::T04 && f.dimension != Dimension::Revenue) {
-        rows.entry((f.measure, f.line, f.name.clone())).or_default().push(f);
+        rows.entry((f.measure, f.line, f.name.as_str())).or_default().push(f);
     }
     rows.into_values()
         .filter_map(|row| {
@@ -202,7 +202,7 @@ fn funds(facts: &[Fact]) -> Vec<Check> {
             }
             Identity {
                 check: "t04.funds_sum".to_string(),
-                subject: subject(total),
+                subject: subject(total).to_string(),
                 total,
                 terms: parts,
                 detail: "合计 = 一般公共预算 + 政府性基金 + 国有资本经营".to_string(),
@@ -235,7 +235,7 @@ fn narrative_classes(column: &[&Fact]) -> Vec<Check> {
             new
         })
         .filter_map(|total| {
-            let names: Vec<String> = classes.iter().map(|c| subject(c)).collect();
+            let names: Vec<&str> = classes.iter().map(|c| subject(c)).collect();
             Identity {
                 check: "narrative.classes_sum".to_string(),
                 subject: total.name.clone(),

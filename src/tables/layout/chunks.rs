@@ -30,18 +30,25 @@ pub struct Chunk {
     pub x1: usize,
     pub text: String,
     pub kind: Kind,
+    /// [`Chunk::printed_width`], counted once: the placing asks for it many times.
+    width: usize,
 }
 
 impl Chunk {
-    fn new(x0: usize, x1: usize, text: String) -> Chunk {
-        let kind = kind_of(&text);
-        Chunk { x0, x1, text, kind }
+    fn new(x0: usize, x1: usize, text: &str) -> Chunk {
+        Chunk { x0, x1, text: text.to_string(), kind: kind_of(text), width: printed_width(text) }
     }
 
     /// How wide the text is printed: a CJK character is as wide as two digits, so a label's
     /// columns in the text understate its width on the page.
     pub fn printed_width(&self) -> usize {
-        self.text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+        self.width
+    }
+
+    /// Appends text to a text chunk (its columns stay as they are).
+    pub fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.width += printed_width(text);
     }
 
     /// The centre of the chunk as printed.
@@ -52,6 +59,10 @@ impl Chunk {
     pub fn is_number(&self) -> bool {
         matches!(self.kind, Kind::Amount | Kind::Digits)
     }
+}
+
+fn printed_width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
 /// True for a character that takes two columns on the page (CJK, full-width forms).
@@ -78,7 +89,7 @@ fn kind_of(text: &str) -> Kind {
 }
 
 /// The words of a line with their columns.
-fn words(text: &str) -> Vec<(usize, usize, String)> {
+fn words(text: &str) -> Vec<(usize, usize, &str)> {
     let mut out = Vec::new();
     // (character column, byte offset) where the current word starts.
     let mut start: Option<(usize, usize)> = None;
@@ -86,7 +97,7 @@ fn words(text: &str) -> Vec<(usize, usize, String)> {
     for (at, c) in text.char_indices() {
         if c.is_whitespace() {
             if let Some((x0, from)) = start.take() {
-                out.push((x0, col, text.get(from..at).unwrap_or_default().to_string()));
+                out.push((x0, col, text.get(from..at).unwrap_or_default()));
             }
         } else if start.is_none() {
             start = Some((col, at));
@@ -94,7 +105,7 @@ fn words(text: &str) -> Vec<(usize, usize, String)> {
         col += 1;
     }
     if let Some((x0, from)) = start {
-        out.push((x0, col, text.get(from..).unwrap_or_default().to_string()));
+        out.push((x0, col, text.get(from..).unwrap_or_default()));
     }
     out
 }
@@ -108,14 +119,15 @@ pub fn header_chunks(text: &str) -> Vec<Chunk> {
 pub fn body_chunks(text: &str) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
     for (x0, x1, word) in words(text) {
-        for chunk in split_glued_code(Chunk::new(x0, x1, word)) {
+        let (first, rest) = split_glued_code(x0, x1, word);
+        for chunk in std::iter::once(first).chain(rest) {
             let joins = out
                 .last()
                 .is_some_and(|prev| prev.kind == Kind::Text && chunk.kind == Kind::Text && chunk.x0 == prev.x1 + 1);
             match out.last_mut() {
                 Some(prev) if joins => {
-                    prev.text.push(' ');
-                    prev.text.push_str(&chunk.text);
+                    prev.push_text(" ");
+                    prev.push_text(&chunk.text);
                     prev.x1 = chunk.x1;
                 }
                 _ => out.push(chunk),
@@ -127,19 +139,17 @@ pub fn body_chunks(text: &str) -> Vec<Chunk> {
 
 /// `310资本性支出` → `310` + `资本性支出`: digits run into a name that starts with a CJK letter
 /// (not `2024年`, a date, nor `1、`, an ordinal).
-fn split_glued_code(chunk: Chunk) -> Vec<Chunk> {
-    let digits = chunk.text.bytes().take_while(u8::is_ascii_digit).count();
-    let next = chunk.text.get(digits..).and_then(|rest| rest.chars().next());
+fn split_glued_code(x0: usize, x1: usize, word: &str) -> (Chunk, Option<Chunk>) {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    let next = word.get(digits..).and_then(|rest| rest.chars().next());
     let glued = (1..=7).contains(&digits)
         && next.is_some_and(|c| c.is_alphabetic() && is_wide(c) && !matches!(c, '年' | '月' | '日'));
-    if !glued || chunk.kind != Kind::Text {
-        return vec![chunk];
+    if !glued || kind_of(word) != Kind::Text {
+        return (Chunk::new(x0, x1, word), None);
     }
-    let (code, name) = chunk.text.split_at(digits);
-    vec![
-        Chunk::new(chunk.x0, chunk.x0 + digits, code.to_string()),
-        Chunk::new(chunk.x0 + digits, chunk.x1, name.to_string()),
-    ]
+    // The digits are ASCII: `digits` is a character boundary.
+    let (code, name) = word.split_at(digits);
+    (Chunk::new(x0, x0 + digits, code), Some(Chunk::new(x0 + digits, x1, name)))
 }
 
 #[cfg(test)]

@@ -256,7 +256,7 @@ fn plain_chunks(text: &str) -> Vec<Chunk> {
     for chunk in chunks::header_chunks(text).into_iter().flat_map(|c| chunks::body_chunks(&c.text)) {
         match out.last_mut() {
             Some(prev) if prev.kind == Kind::Text && chunk.kind == Kind::Text && !opens_item(&chunk.text) => {
-                prev.text.push_str(&chunk.text)
+                prev.push_text(&chunk.text)
             }
             _ => out.push(chunk),
         }
