@@ -272,6 +272,9 @@ static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// The characters an ordinal prefix ([`ORDINAL_PREFIX`]) can start with, besides the numeric
+/// ones (`\d`, `①`–`⑳`).
+const ORDINAL_FIRST: &str = "-(（一二三四五六七八九十";
 static LEVEL_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][类款项][)）]").expect("valid regex"));
 
 /// `text` with its whitespace removed: the form in which titles, names and labels are
@@ -304,7 +307,7 @@ pub fn push_squeezed(out: &mut String, text: &str) {
 /// The characters of `text` whose UTF-8 starts with a byte `lead` accepts, with their byte
 /// offsets. Finds rare characters among CJK text without decoding the rest: `lead` must
 /// accept only ASCII and leading bytes (never `0x80`–`0xBF`), so each is a character's start.
-fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, char)> {
+pub(crate) fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, char)> {
     let mut from = 0;
     std::iter::from_fn(move || {
         let at = from + text.as_bytes().get(from..)?.iter().position(|&b| lead(b))?;
@@ -326,10 +329,19 @@ fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (
 /// ```
 pub fn clean_name(raw: &str) -> String {
     let mut name = String::with_capacity(raw.len());
-    for run in raw.split(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’')) {
-        name.push_str(run);
+    let mut run = 0;
+    // Whitespace and quote marks (`"`, and `“”‘’`, which start with E2) are dropped.
+    let lead = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'"' | 0xC2 | 0xE1..=0xE3);
+    for (at, c) in
+        chars_led_by(raw, lead).filter(|(_, c)| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’'))
+    {
+        name.push_str(&raw[run..at]);
+        run = at + c.len_utf8();
     }
-    loop {
+    name.push_str(&raw[run..]);
+    // Every ordinal the pattern strips starts with one of these: most names start with none.
+    let may_be_ordinal = |name: &str| name.starts_with(|c: char| c.is_numeric() || ORDINAL_FIRST.contains(c));
+    while may_be_ordinal(&name) {
         let stripped = match ORDINAL_PREFIX.find(&name) {
             // Keep the character after a `1.` that the pattern had to look at.
             Some(m) if m.as_str().starts_with(|c: char| c.is_ascii_digit()) => {
@@ -348,7 +360,11 @@ pub fn clean_name(raw: &str) -> String {
             _ => break,
         }
     }
-    let name = LEVEL_MARKER.replace_all(&name, "");
+    let name = if name.contains('(') || name.contains('（') {
+        LEVEL_MARKER.replace_all(&name, "")
+    } else {
+        Cow::Borrowed(name.as_str())
+    };
     name.trim_matches(|c: char| matches!(c, '：' | ':' | '，' | ',' | '。' | '；' | ';')).to_string()
 }
 

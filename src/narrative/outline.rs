@@ -142,9 +142,13 @@ fn is_noise(t: &str, first: char) -> bool {
 }
 
 fn is_contents_entry(t: &str) -> bool {
-    // One scan of the bytes before looking for a run of leaders: `.`, and the last bytes of
-    // `…` (E2 80 A6) and `·` (C2 B7), which other characters share only now and then.
-    t.bytes().any(|b| matches!(b, b'.' | 0xA6 | 0xB7)) && (t.contains("……") || t.contains("···") || t.contains("...."))
+    // One scan for the first bytes of the leaders (`.`, `…` E2 80 A6, `·` C2 B7), rather than
+    // one per leader: this runs on every prose line.
+    let bytes = t.as_bytes();
+    memchr::memchr3_iter(b'.', 0xC2, 0xE2, bytes).any(|at| {
+        let rest = &bytes[at..];
+        ["……", "···", "...."].iter().any(|leader| rest.starts_with(leader.as_bytes()))
+    })
 }
 
 /// A heading followed by a short line that finishes it (a wrapped `…说` / `明`): the
