@@ -121,6 +121,10 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
     if title(second).is_some() || second.chars().count() > MAX_TITLE_CHARS / 2 {
         return None;
     }
+    // Every title has a 表: most pairs of lines are not joined to find out.
+    if !text.contains('表') && !second.contains('表') {
+        return None;
+    }
     let (statement, title) = title(&format!("{text}{second}"))?;
     Some(Start { at: i, last: j, statement, title })
 }

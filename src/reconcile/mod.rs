@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::codes::Correction;
 use crate::model::{Check, Fact};
-use crate::vocab::CheckStatus;
+use crate::vocab::{CheckStatus, Statement};
 
 /// Checks one document.
 pub fn reconcile(facts: &[Fact], corrections: &[Correction]) -> Vec<Check> {
@@ -78,6 +78,26 @@ pub fn status(diff: Decimal, tolerance: Decimal) -> CheckStatus {
 }
 
 /// A row's subject: its code, else its name.
+/// `{statement}.{what}`, a check's name, built without the formatting machinery: a document
+/// has hundreds of checks.
+fn check_name(statement: Statement, what: &str) -> String {
+    [statement.as_str(), ".", what].concat()
+}
+
+/// `{head} = {term} + {term} + …`: what a sum check adds up.
+fn sum_detail(head: &str, terms: Vec<&str>) -> String {
+    let mut out = String::with_capacity(head.len() + 3 + terms.iter().map(|t| t.len() + 3).sum::<usize>());
+    out.push_str(head);
+    out.push_str(" = ");
+    for (i, term) in terms.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(" + ");
+        }
+        out.push_str(term);
+    }
+    out
+}
+
 pub fn subject(f: &Fact) -> &str {
     f.code.as_ref().map_or(f.name.as_str(), |c| c.as_str())
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::model::{Check, Code, Fact};
 use crate::vocab::{Dimension, FundScope, Measure, Split, Statement};
 
-use super::{Identity, subject};
+use super::{Identity, check_name, subject, sum_detail};
 
 /// Facts that share a statement, fund scope, split and measure: one column of one table.
 type Column<'a> = Vec<&'a Fact>;
@@ -68,11 +68,11 @@ fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
             let kids = children.remove(code.as_str())?;
             let names: Vec<&str> = kids.iter().map(|k| subject(k)).collect();
             Identity {
-                check: format!("{statement}.children_sum"),
+                check: check_name(statement, "children_sum"),
                 subject: code.to_string(),
                 total: parent,
                 terms: kids,
-                detail: format!("{code} = {}", names.join(" + ")),
+                detail: sum_detail(code.as_str(), names),
             }
             .evaluate()
         })
@@ -88,11 +88,11 @@ fn total_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
             let terms = terms_of(statement, total, column)?;
             let names: Vec<&str> = terms.iter().map(|t| subject(t)).collect();
             Identity {
-                check: format!("{statement}.total_sum"),
+                check: check_name(statement, "total_sum"),
                 subject: total.name.clone(),
                 total,
                 terms,
-                detail: format!("{} = {}", total.name, names.join(" + ")),
+                detail: sum_detail(&total.name, names),
             }
             .evaluate()
         })
@@ -170,11 +170,11 @@ fn splits(facts: &[Fact]) -> Vec<Check> {
             }
             let names: Vec<&str> = parts.iter().map(|p| p.split.as_str()).collect();
             Identity {
-                check: format!("{statement}.basic_plus_project"),
+                check: check_name(statement, "basic_plus_project"),
                 subject: subject.to_string(),
                 total,
                 terms: parts,
-                detail: format!("total = {}", names.join(" + ")),
+                detail: sum_detail("total", names),
             }
             .evaluate()
         })
@@ -241,7 +241,7 @@ fn narrative_classes(column: &[&Fact]) -> Vec<Check> {
                 subject: total.name.clone(),
                 total,
                 terms: classes.clone(),
-                detail: format!("{} = {}", total.name, names.join(" + ")),
+                detail: sum_detail(&total.name, names),
             }
             .evaluate()
         })
