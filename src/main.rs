@@ -20,8 +20,8 @@ mod allocator {
 
     /// jemalloc's options, read before `main`: freed pages go back to the system after a quarter
     /// of a second (by default ten) and at once when only lazily freed, so that peak memory
-    /// stays that of the live data of a long run, not of its garbage (10 MiB less at 20,000
-    /// reports than after one second, for the same CPU time; at once, it costs a third more).
+    /// stays that of the live data of a long run, not of its garbage (9 MiB less at 20,000
+    /// reports than after one second, for the same CPU time; at once, 40 % more CPU).
     #[unsafe(export_name = "_rjem_malloc_conf")]
     static MALLOC_CONF: Conf = Conf(c"dirty_decay_ms:250,muzzy_decay_ms:0".as_ptr());
 
