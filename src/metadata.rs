@@ -26,12 +26,12 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static OVERVIEW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分\s*(\S+?)\s*概况$").expect("valid regex"));
-static YEAR_PHASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[^比与较同和至\d\s])\s*((?:19|20)\d{2})\s*年(度?)\s*(?:[^，。,；;]{0,30}?)(?:部门|单位)?(决算|预算)",
-    )
-    .expect("valid regex")
-});
+/// A year as a title names it (`2023 年度`), not as a comparison does (`比2022年`): the start of
+/// a [`year_mentions`] match.
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^比与较同和至\d\s])\s*((?:19|20)\d{2})\s*年(度?)\s*").expect("valid regex"));
+/// At most this many characters come between a year's 年 and its phase word.
+const YEAR_TO_PHASE_CHARS: usize = 30;
 static PHASE_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:部门|单位|年度|年)\s*(决算|预算)(?:公开|表|$|\s)").expect("valid regex"));
 static UNIT_LINE: LazyLock<Regex> =
@@ -101,17 +101,50 @@ fn title_department(lines: &[Line]) -> Option<String> {
 fn fiscal_year(titles: &[(usize, &Line)]) -> Option<i16> {
     // The pattern needs a 年: most of these lines have none.
     let candidates = titles.iter().filter(|(_, l)| l.text.contains('年')).flat_map(|&(weight, l)| {
-        let years: Vec<(i16, usize)> = YEAR_PHASE
-            .captures_iter(&l.text)
-            .filter_map(|c| {
-                let year = c.get(1)?.as_str().parse().ok()?;
-                let names_year = c.get(2).is_some_and(|m| !m.as_str().is_empty());
-                Some((year, if names_year { 2 * weight } else { weight }))
-            })
+        let years: Vec<(i16, usize)> = year_mentions(&l.text)
+            .into_iter()
+            .filter_map(|(year, names_year)| Some((year.parse().ok()?, if names_year { 2 * weight } else { weight })))
             .collect();
         years.into_iter().flat_map(|(y, w)| std::iter::repeat_n(y, w))
     });
     most_frequent(candidates)
+}
+
+/// Each year a line names before a phase word, and whether it says 年度: what the pattern
+/// `(?:^|[^比与较同和至\d\s])\s*((?:19|20)\d{2})\s*年(度?)\s*[^，。,；;]{0,30}?(?:部门|单位)?(决算|预算)`
+/// finds, match after match (`2023年度武汉市…部门决算`), but with the gap to the phase word read
+/// by hand: as a regex, its 30-fold Unicode class made this the costliest search of the
+/// metadata.
+fn year_mentions(text: &str) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(caps) = YEAR.captures_at(text, at) {
+        let (Some(whole), Some(year)) = (caps.get(0), caps.get(1)) else { break };
+        match phase_word_end(text, whole.end()) {
+            Some(end) => {
+                out.push((year.as_str(), caps.get(2).is_some_and(|m| !m.as_str().is_empty())));
+                at = end;
+            }
+            // No phase word: look for a match that starts later.
+            None => at = whole.start() + text[whole.start()..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    out
+}
+
+/// Where the nearest `(?:部门|单位)?(决算|预算)` ends that follows `from` after at most
+/// [`YEAR_TO_PHASE_CHARS`] characters, none of them a clause stop (`，。,；;`).
+fn phase_word_end(text: &str, from: usize) -> Option<usize> {
+    const WORDS: [&str; 6] = ["部门决算", "部门预算", "单位决算", "单位预算", "决算", "预算"];
+    let mut rest = text.get(from..)?;
+    for _ in 0..YEAR_TO_PHASE_CHARS {
+        if let Some(word) = WORDS.iter().find(|w| rest.starts_with(*w)) {
+            return Some(text.len() - rest.len() + word.len());
+        }
+        let c = rest.chars().next().filter(|c| !matches!(c, '，' | '。' | ',' | '；' | ';'))?;
+        rest = &rest[c.len_utf8()..];
+    }
+    WORDS.iter().find(|w| rest.starts_with(*w)).map(|word| text.len() - rest.len() + word.len())
 }
 
 /// The title-like lines that may name the year and phase, each with its vote's weight: a line
@@ -151,6 +184,65 @@ fn unit(lines: &[Line]) -> Option<Unit> {
 mod tests {
     use super::*;
     use crate::normalize;
+    use crate::testing::Rng;
+
+    #[test]
+    fn year_mentions_are_what_the_whole_pattern_finds() {
+        let pattern = Regex::new(
+            r"(?:^|[^比与较同和至\d\s])\s*((?:19|20)\d{2})\s*年(度?)\s*(?:[^，。,；;]{0,30}?)(?:部门|单位)?(决算|预算)",
+        )
+        .unwrap();
+        const PIECES: &[&str] = &[
+            "2023",
+            "2024年",
+            "1999 年度",
+            "2023年度",
+            "20",
+            "3",
+            "年",
+            "度",
+            "决算",
+            "预算",
+            "部门决算",
+            "决",
+            "部门",
+            "单位",
+            "部",
+            "，",
+            "。",
+            ",",
+            "；",
+            " ",
+            "\u{3000}",
+            "比",
+            "较",
+            "至",
+            "收入支出",
+            "武汉市江汉区大数据中心",
+            "x",
+            "12",
+        ];
+        // The gap's bound, exactly: 30 characters before the phase word (部门 not counted).
+        for (gap, word) in [(29, "决算"), (30, "决算"), (31, "决算"), (30, "部门预算"), (31, "部门预算")]
+        {
+            let text = format!("2023年{}{word}", "中".repeat(gap));
+            let want = pattern.captures_iter(&text).count();
+            assert_eq!(year_mentions(&text).len(), want, "gap {gap} before {word}");
+        }
+        let mut rng = Rng(0x7ea2_5e1f);
+        let mut found = 0;
+        for _ in 0..30_000 {
+            let n = 1 + (rng.next() % 14) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let want: Vec<(&str, bool)> = pattern
+                .captures_iter(&text)
+                .map(|c| (c.get(1).map_or("", |m| m.as_str()), c.get(2).is_some_and(|m| !m.as_str().is_empty())))
+                .collect();
+            assert_eq!(year_mentions(&text), want, "on {text:?}");
+            found += want.len();
+        }
+        assert!(found > 1_000, "only {found} mentions among the samples");
+    }
 
     fn meta(text: &str) -> Meta {
         read(&normalize::lines(text))
