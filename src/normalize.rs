@@ -305,15 +305,22 @@ pub fn push_squeezed(out: &mut String, text: &str) {
 }
 
 /// The characters of `text` whose UTF-8 starts with a byte `lead` accepts, with their byte
-/// offsets. Finds rare characters among CJK text without decoding the rest: `lead` must
-/// accept only ASCII and leading bytes (never `0x80`–`0xBF`), so each is a character's start.
+/// offsets. Finds rare characters among CJK text without decoding the rest. `lead` should
+/// accept only ASCII and leading bytes: a continuation byte (`0x80`–`0xBF`) it accepts starts
+/// no character and is passed over.
 pub(crate) fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, char)> {
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + text.as_bytes().get(from..)?.iter().position(|&b| lead(b))?;
-        let c = text.get(at..)?.chars().next()?;
-        from = at + c.len_utf8();
-        Some((at, c))
+        loop {
+            let at = from + text.as_bytes().get(from..)?.iter().position(|&b| lead(b))?;
+            match text.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(c) => {
+                    from = at + c.len_utf8();
+                    return Some((at, c));
+                }
+                None => from = at + 1,
+            }
+        }
     })
 }
 
@@ -583,6 +590,13 @@ mod tests {
             let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
             assert_eq!(map_chars(&text), reference(&text), "on {text:?}");
         }
+    }
+
+    #[test]
+    fn chars_led_by_passes_over_a_continuation_byte() {
+        // 支 is E6 94 AF, 出 E5 87 BA: a lead that takes 0x94 or 0xBA still finds only 出.
+        let found: Vec<(usize, char)> = chars_led_by("支出", |b| matches!(b, 0x94 | 0xBA | 0xE5)).collect();
+        assert_eq!(found, [(3, '出')]);
     }
 
     #[test]
