@@ -196,8 +196,17 @@ pub fn budget_total(label: &str) -> Option<Subject> {
 /// Labels with a fixed meaning: totals, revenue sources, 人员经费 / 公用经费, 基本支出 /
 /// 项目支出. `phase` decides whether `…预算` names a budget total.
 pub fn fixed(label: &str, phase: Phase) -> Option<Subject> {
+    // Every pattern below is anchored at the label's end, on one of these words: a label
+    // that ends otherwise (most do) runs none of them.
+    let ends = |word: &str| label.ends_with(word);
+    if !(ends("计") || ends("支出") || ends("收入") || ends("费") || ends("算")) {
+        return None;
+    }
     if let Some(c) = ECONOMIC_TOTAL.captures(label).and_then(|c| c.get(1)) {
         return Some(Subject::new(Dimension::Economic, 0, c.as_str()));
+    }
+    if !ends("支出") && !ends("计") && !ends("收入") {
+        return (phase == Phase::Budget).then(|| budget_total(label)).flatten();
     }
     if let Some(m) = SPLIT_TOTAL.captures(label).and_then(|c| c.get(1)) {
         let split = match m.as_str() {
