@@ -125,8 +125,6 @@ impl Amount {
     }
 }
 
-/// Checks and strips the integer part: plain digits, or 1–3 digits then `,ddd` groups.
-/// Digits, optionally in thousands groups (`3,087`), but never misgrouped (`30,87`).
 /// The value of checked digits (separators and one point allowed) of up to 18 digits, which
 /// fit a `u64` exactly, as `Decimal::from_str` would read them; `None` for longer numbers,
 /// which are left to it. Builds the decimal from its digits, with no text copied.
@@ -146,12 +144,14 @@ fn small_decimal(body: &str, negative: bool) -> Option<Decimal> {
             _ => {} // a thousands separator
         }
     }
-    let mut value = Decimal::from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0));
+    let mut value = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0)).ok()?;
     // As `from_str` reads them, `-0` and `-0.00` are zeros without a sign.
     value.set_sign_negative(negative && mantissa != 0);
     Some(value)
 }
 
+/// Checks and strips the integer part: plain digits, or 1–3 digits then `,ddd` groups.
+/// Digits, optionally in thousands groups (`3,087`), but never misgrouped (`30,87`).
 fn is_integer_part(int_part: &str) -> bool {
     let mut groups = int_part.split(',');
     let first = groups.next().unwrap_or_default();

@@ -99,7 +99,7 @@ fn title_department(lines: &[Line]) -> Option<String> {
 /// (the report's own year names its 年度) counts more than a bare `2022 年预算`, which short
 /// prose lines (OCR or layout text wraps sentences) repeat about the year before.
 fn fiscal_year(titles: &[(usize, &Line)]) -> Option<i16> {
-    // The pattern needs a 年: most of these lines have none.
+    // A year mention needs a 年: most of these lines have none.
     let candidates = titles.iter().filter(|(_, l)| l.text.contains('年')).flat_map(|&(weight, l)| {
         let years: Vec<(i16, usize)> = year_mentions(&l.text)
             .into_iter()
