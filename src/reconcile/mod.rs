@@ -77,7 +77,6 @@ pub fn status(diff: Decimal, tolerance: Decimal) -> CheckStatus {
     }
 }
 
-/// A row's subject: its code, else its name.
 /// `{statement}.{what}`, a check's name, built without the formatting machinery: a document
 /// has hundreds of checks.
 fn check_name(statement: Statement, what: &str) -> String {
@@ -98,6 +97,7 @@ fn sum_detail(head: &str, terms: Vec<&str>) -> String {
     out
 }
 
+/// A row's subject: its code, else its name.
 pub fn subject(f: &Fact) -> &str {
     f.code.as_ref().map_or(f.name.as_str(), |c| c.as_str())
 }
