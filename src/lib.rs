@@ -53,7 +53,9 @@ mod pipeline;
 /// The parsers' hash maps. Their keys are a report's own codes, names and keys of a few
 /// hundred facts, so aHash, several times faster than the standard SipHash on short keys.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+/// The parsers' hash sets, hashed as [`FastMap`]'s keys are.
 pub(crate) type FastSet<T> = std::collections::HashSet<T, ahash::RandomState>;
+
 #[cfg(test)]
 mod testing;
 
