@@ -292,14 +292,29 @@ pub fn squeeze(text: &str) -> String {
 /// Appends `text` to `out` with its whitespace removed (see [`squeeze`]). Copies runs, not
 /// `char`s: this runs on most lines of every report.
 pub fn push_squeezed(out: &mut String, text: &str) {
-    out.reserve(text.len());
-    let mut run = 0;
     // Every whitespace character starts with one of these bytes (ASCII, U+0085, U+00A0,
     // U+1680, U+2000–U+205F, U+3000); CJK text starts with others.
     let lead = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
-    for (at, c) in chars_led_by(text, lead).filter(|(_, c)| c.is_whitespace()) {
-        out.push_str(&text[run..at]);
-        run = at + c.len_utf8();
+    push_replacing(out, text, lead, |_, c| c.is_whitespace().then_some(""));
+}
+
+/// Appends `text` to `out`, each character that `with` gives a replacement for replaced by it
+/// (`""` drops it), the rest copied in runs. `with` sees only the characters [`chars_led_by`]
+/// finds with `lead`, and each with its byte offset in `text`.
+pub(crate) fn push_replacing(
+    out: &mut String,
+    text: &str,
+    lead: impl Fn(u8) -> bool,
+    with: impl Fn(usize, char) -> Option<&'static str>,
+) {
+    out.reserve(text.len());
+    let mut run = 0;
+    for (at, c) in chars_led_by(text, lead) {
+        if let Some(replacement) = with(at, c) {
+            out.push_str(&text[run..at]);
+            out.push_str(replacement);
+            run = at + c.len_utf8();
+        }
     }
     out.push_str(&text[run..]);
 }
@@ -335,17 +350,11 @@ pub(crate) fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterat
 /// assert_eq!(clean_name("维修（护）费"), "维修（护）费");
 /// ```
 pub fn clean_name(raw: &str) -> String {
-    let mut name = String::with_capacity(raw.len());
-    let mut run = 0;
+    let mut name = String::new();
     // Whitespace and quote marks (`"`, and `“”‘’`, which start with E2) are dropped.
     let lead = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'"' | 0xC2 | 0xE1..=0xE3);
-    for (at, c) in
-        chars_led_by(raw, lead).filter(|(_, c)| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’'))
-    {
-        name.push_str(&raw[run..at]);
-        run = at + c.len_utf8();
-    }
-    name.push_str(&raw[run..]);
+    let quote_or_space = |c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’');
+    push_replacing(&mut name, raw, lead, |_, c| quote_or_space(c).then_some(""));
     // Every ordinal the pattern strips starts with one of these: most names start with none.
     let may_be_ordinal = |name: &str| name.starts_with(|c: char| c.is_numeric() || ORDINAL_FIRST.contains(c));
     while may_be_ordinal(&name) {

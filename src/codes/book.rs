@@ -8,29 +8,22 @@
 
 use crate::FastMap;
 use crate::model::Code;
-use crate::normalize::chars_led_by;
+use crate::normalize::push_replacing;
 
 /// A name as matched: brackets of either width and quote marks are the same, and so are the
 /// two spellings of 其他 (`其它`, as some reports print it).
 pub fn match_key(name: &str) -> String {
-    let mut key = String::with_capacity(name.len());
-    let mut run = 0;
+    let mut key = String::new();
     // What changes is ASCII or starts with one of these bytes: the rest is copied in runs.
     let lead = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'"' | 0xC2 | 0xE1..=0xE3 | 0xE5 | 0xEF);
-    for (at, c) in chars_led_by(name, lead) {
-        let with = match c {
-            '（' => "(",
-            '）' => ")",
-            '“' | '”' | '"' => "",
-            c if c.is_whitespace() => "",
-            '它' if name[..at].ends_with('其') => "他",
-            _ => continue,
-        };
-        key.push_str(&name[run..at]);
-        key.push_str(with);
-        run = at + c.len_utf8();
-    }
-    key.push_str(&name[run..]);
+    push_replacing(&mut key, name, lead, |at, c| match c {
+        '（' => Some("("),
+        '）' => Some(")"),
+        '“' | '”' | '"' => Some(""),
+        c if c.is_whitespace() => Some(""),
+        '它' if name[..at].ends_with('其') => Some("他"),
+        _ => None,
+    });
     key
 }
 
