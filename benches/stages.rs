@@ -46,7 +46,7 @@ fn corpus() -> Result<Vec<Report>> {
     entries
         .into_iter()
         .filter_map(|e| match e.kind {
-            Kind::Read(format) => Some((e.path, e.relative, format)),
+            Kind::Read(format) => Some((e.path(&root).into_owned(), e.relative, format)),
             Kind::Unreadable(_) | Kind::DuplicateOf(_) => None,
         })
         .map(|(path, name, format)| {

@@ -140,11 +140,11 @@ fn load_templates(dir: &Path) -> Result<Vec<Template>> {
     let entries = discover::discover(dir).with_context(|| format!("cannot list the templates in {}", dir.display()))?;
     let mut templates = Vec::new();
     for entry in entries {
-        let loaded = match entry.kind {
+        let loaded = match &entry.kind {
             // Renaming and shifting rewrite text; a PDF's text is not stored as written.
             Kind::Read(Format::Pdf) => Err(anyhow::anyhow!("a PDF: only text reports can be rewritten")),
-            Kind::Read(format) => load_template(&entry.path, entry.relative.clone(), format),
-            Kind::Unreadable(reason) => Err(anyhow::anyhow!(reason)),
+            Kind::Read(format) => load_template(&entry.path(dir), entry.relative.clone(), *format),
+            Kind::Unreadable(reason) => Err(anyhow::anyhow!(reason.clone())),
             Kind::DuplicateOf(pdf) => Err(anyhow::anyhow!("the same report as {pdf}")),
         };
         match loaded {

@@ -8,6 +8,7 @@
 //! the PDF, the published original, is read, and the text is marked a duplicate of it. Does
 //! not open the files.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,11 +19,30 @@ use crate::error::{Error, Result};
 /// One input file, or a path that could not be listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub path: PathBuf,
     /// Relative to the input root, `/`-separated.
     pub relative: String,
     /// How to read it, or why it is not read.
     pub kind: Kind,
+    /// The path, where it is not the root joined with `relative`: the root itself when the
+    /// input is one file, or a name that `relative` spells lossily (not UTF-8). A run keeps one
+    /// entry per file, so the usual case keeps no second copy of the path.
+    own_path: Option<Box<Path>>,
+}
+
+impl Entry {
+    fn new(root: &Path, path: PathBuf, kind: Kind) -> Entry {
+        let relative = relative(root, &path);
+        let own_path = (root.join(&relative) != path).then(|| path.into_boxed_path());
+        Entry { relative, kind, own_path }
+    }
+
+    /// The entry's path, given the root it was listed under.
+    pub fn path(&self, root: &Path) -> Cow<'_, Path> {
+        match &self.own_path {
+            Some(path) => Cow::Borrowed(path),
+            None => Cow::Owned(root.join(&self.relative)),
+        }
+    }
 }
 
 /// What to do with an entry.
@@ -54,20 +74,21 @@ pub fn discover(root: &Path) -> Result<Vec<Entry>> {
         let relative = root.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let kind =
             format_of(root).map_or_else(|| Kind::Unreadable("not a .txt, .md, .json or .pdf file".into()), Kind::Read);
-        return Ok(vec![Entry { path: root.to_path_buf(), relative, kind }]);
+        return Ok(vec![Entry { relative, kind, own_path: Some(root.into()) }]);
     }
     fs::read_dir(root).map_err(|source| Error::Input { path: root.to_path_buf(), source })?;
     let mut entries = Vec::new();
     let mut seen = HashSet::new();
     walk(root, root, &mut seen, &mut entries);
     entries.sort_by(|a, b| a.relative.cmp(&b.relative));
-    mark_duplicates(&mut entries);
+    entries.shrink_to_fit();
+    mark_duplicates(root, &mut entries);
     Ok(entries)
 }
 
 /// A text extraction beside its PDF (`r.txt` and `r.pdf`) is the same report.
-fn mark_duplicates(entries: &mut [Entry]) {
-    let stem = |e: &Entry| e.path.with_extension("");
+fn mark_duplicates(root: &Path, entries: &mut [Entry]) {
+    let stem = |e: &Entry| e.path(root).with_extension("");
     let pdfs: std::collections::HashMap<PathBuf, String> =
         entries.iter().filter(|e| e.kind == Kind::Read(Format::Pdf)).map(|e| (stem(e), e.relative.clone())).collect();
     for e in entries.iter_mut() {
@@ -93,11 +114,7 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entr
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
         Err(e) => {
-            out.push(Entry {
-                path: dir.to_path_buf(),
-                relative: relative(root, dir),
-                kind: Kind::Unreadable(format!("cannot read folder: {e}")),
-            });
+            out.push(Entry::new(root, dir.to_path_buf(), Kind::Unreadable(format!("cannot read folder: {e}"))));
             return;
         }
     };
@@ -110,16 +127,12 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entr
             Ok(m) if m.is_dir() => walk(root, &path, seen, out),
             Ok(m) if m.is_file() => {
                 if let Some(format) = format_of(&path) {
-                    out.push(Entry { relative: relative(root, &path), path, kind: Kind::Read(format) });
+                    out.push(Entry::new(root, path, Kind::Read(format)));
                 }
             }
             Ok(_) => {}
             Err(e) if format_of(&path).is_some() || fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
-                out.push(Entry {
-                    relative: relative(root, &path),
-                    path,
-                    kind: Kind::Unreadable(format!("cannot open: {e}")),
-                });
+                out.push(Entry::new(root, path, Kind::Unreadable(format!("cannot open: {e}"))));
             }
             Err(_) => {}
         }
@@ -173,6 +186,34 @@ mod tests {
         std::os::unix::fs::symlink(root.join("d"), root.join("d/loop")).unwrap();
         let got: Vec<String> = discover(root).unwrap().into_iter().map(|e| e.relative).collect();
         assert_eq!(got, ["d/r.txt"]);
+    }
+
+    #[test]
+    fn each_entry_gives_back_its_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        fs::write(root.join("a/b/r.txt"), "x").unwrap();
+        let listed = discover(root).unwrap();
+        assert_eq!(listed[0].path(root), root.join("a/b/r.txt"));
+        assert_eq!(listed[0].own_path, None, "rebuilt from the root, not kept");
+        // A file given as the input is its own root.
+        let file = root.join("a/b/r.txt");
+        let single = discover(&file).unwrap();
+        assert_eq!((single[0].relative.as_str(), single[0].path(&file)), ("r.txt", Cow::Borrowed(file.as_path())));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_name_that_is_not_utf8_keeps_its_exact_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(std::ffi::OsStr::from_bytes(b"r\xFF.txt"));
+        fs::write(&path, "x").unwrap();
+        let listed = discover(tmp.path()).unwrap();
+        assert_eq!(listed[0].relative, "r\u{FFFD}.txt");
+        assert_eq!(listed[0].path(tmp.path()), path);
+        assert_eq!(fs::read_to_string(listed[0].path(tmp.path())).unwrap(), "x");
     }
 
     #[test]

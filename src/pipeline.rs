@@ -371,12 +371,13 @@ fn read_entry(entry: &Entry, config: &Config, cache: &Cache) -> Read {
             return read;
         }
     };
-    if let Ok(meta) = std::fs::metadata(&entry.path)
+    let path = entry.path(&config.input);
+    if let Ok(meta) = std::fs::metadata(&path)
         && meta.len() > config.max_file_bytes
     {
         return failed(DocError::TooLarge { bytes: meta.len(), limit: config.max_file_bytes }.to_string());
     }
-    let bytes = match std::fs::read(&entry.path) {
+    let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => return failed(DocError::Unreadable(e.to_string()).to_string()),
     };
