@@ -37,13 +37,19 @@ const FORM_FEED: char = '\u{c}';
 /// Splits and cleans a document. A line that holds a form feed is split there, so one source
 /// line may give several [`Line`]s with the same number and successive pages.
 pub fn lines(text: &str) -> Vec<Line> {
-    let paged = text.contains(FORM_FEED) || text.contains(PAGE_BREAK);
+    // Most texts have neither marker: their lines need not be searched for them.
+    let (feeds, breaks) = (text.contains(FORM_FEED), text.contains(PAGE_BREAK));
+    let paged = feeds || breaks;
     let mut page: u16 = 1;
     let mut out = Vec::with_capacity(text.len() / 40);
     for (i, raw) in text.split('\n').enumerate() {
         let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        if raw.trim() == PAGE_BREAK {
+        if breaks && raw.trim() == PAGE_BREAK {
             page = page.saturating_add(1);
+            continue;
+        }
+        if !feeds {
+            out.push(Line { no, page: paged.then_some(page), text: clean(raw).into_owned() });
             continue;
         }
         let parts = raw.split(FORM_FEED).count();
