@@ -48,17 +48,16 @@ pub fn lines(text: &str) -> Vec<Line> {
             page = page.saturating_add(1);
             continue;
         }
-        if !feeds {
+        if !(feeds && raw.contains(FORM_FEED)) {
             out.push(Line { no, page: paged.then_some(page), text: clean(raw).into_owned() });
             continue;
         }
-        let parts = raw.split(FORM_FEED).count();
         for (k, part) in raw.split(FORM_FEED).enumerate() {
             if k > 0 {
                 page = page.saturating_add(1);
             }
             // A form feed starts no line: the empty side of one gives no line of its own.
-            if parts > 1 && part.trim().is_empty() {
+            if part.trim().is_empty() {
                 continue;
             }
             out.push(Line { no, page: paged.then_some(page), text: clean(part).into_owned() });
