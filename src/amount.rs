@@ -53,25 +53,14 @@ impl Amount {
     /// assert!(Amount::parse("30,87.79").is_none());
     /// ```
     pub fn parse(text: &str) -> Option<Amount> {
-        let body = text.strip_prefix('-').unwrap_or(text);
-        let (int_part, frac_part) = match body.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (body, None),
-        };
-        if !is_integer_part(int_part) {
-            return None;
-        }
-        if let Some(f) = frac_part
-            && (f.is_empty() || f.len() > 6 || !f.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return None;
-        }
-        // Checked above: the text is digits, one point, a sign and well-placed separators.
-        if let Some(value) = small_decimal(body, text.starts_with('-')) {
+        let negative = text.starts_with('-');
+        let body = text.get(usize::from(negative)..)?;
+        let grouped = checked_shape(body.as_bytes())?;
+        // Checked: the text is digits, at most one point, a sign and well-placed separators.
+        if let Some(value) = small_decimal(body, negative) {
             return Some(Amount(value));
         }
-        let value =
-            if int_part.contains(',') { Decimal::from_str(&text.replace(',', "")) } else { Decimal::from_str(text) };
+        let value = if grouped { Decimal::from_str(&text.replace(',', "")) } else { Decimal::from_str(text) };
         value.ok().map(Amount)
     }
 
@@ -150,22 +139,26 @@ fn small_decimal(body: &str, negative: bool) -> Option<Decimal> {
     Some(value)
 }
 
-/// Checks and strips the integer part: plain digits, or 1–3 digits then `,ddd` groups.
-/// Digits, optionally in thousands groups (`3,087`), but never misgrouped (`30,87`).
-fn is_integer_part(int_part: &str) -> bool {
-    let mut groups = int_part.split(',');
-    let first = groups.next().unwrap_or_default();
-    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let mut grouped = false;
-    for g in groups {
-        if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
+/// Whether `body` (a number without its sign) is well formed, in one pass: plain digits, or
+/// 1–3 digits then `,ddd` groups (never misgrouped, `30,87`), then optionally a point and 1–6
+/// digits. `Some(true)` when it has separators.
+fn checked_shape(body: &[u8]) -> Option<bool> {
+    let point = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
+    let (int_part, frac_part) = body.split_at(point);
+    // Digits before the first separator, and in the group since the last one.
+    let (mut lead, mut group): (usize, Option<usize>) = (0, None);
+    for &b in int_part {
+        match (b, &mut group) {
+            (b'0'..=b'9', Some(n)) => *n += 1,
+            (b'0'..=b'9', None) => lead += 1,
+            (b',', Some(3)) => group = Some(0),
+            (b',', None) if (1..=3).contains(&lead) => group = Some(0),
+            _ => return None,
         }
-        grouped = true;
     }
-    !(grouped && first.len() > 3)
+    let int_ok = lead > 0 && group.is_none_or(|n| n == 3);
+    let frac_ok = frac_part.get(1..).is_none_or(|f| (1..=6).contains(&f.len()) && f.iter().all(u8::is_ascii_digit));
+    (int_ok && frac_ok).then_some(group.is_some())
 }
 
 impl fmt::Display for Amount {
@@ -178,14 +171,23 @@ impl fmt::Display for Amount {
 mod tests {
     use super::*;
 
+    /// What [`Amount::parse`] accepts, as its doc states it.
+    static GRAMMAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]{1,6})?$").unwrap()
+    });
+
     #[test]
-    fn parses_as_decimal_from_str_does() {
+    fn accepts_its_grammar_and_parses_as_decimal_from_str_does() {
         const PIECES: &[&str] = &["0", "1", "9", "12", "345", "000", ",", ".", "-", "5", "07", "999"];
         let mut rng = crate::testing::Rng(0x0dec_13a1);
         let mut compared = 0;
         for _ in 0..50_000 {
             let n = 1 + (rng.next() % 12) as usize;
             let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let digits = text.bytes().filter(u8::is_ascii_digit).count();
+            if digits <= 28 {
+                assert_eq!(Amount::parse(&text).is_some(), GRAMMAR.is_match(&text), "on {text:?}");
+            }
             let Some(got) = Amount::parse(&text) else { continue };
             let want = Decimal::from_str(&text.replace(',', "")).unwrap();
             // Same value, scale and sign (`-0.00` included): the same 16 bytes.

@@ -42,7 +42,7 @@ pub fn lines(text: &str) -> Vec<Line> {
     let paged = feeds || breaks;
     let mut page: u16 = 1;
     let mut out = Vec::with_capacity(text.len() / 40);
-    for (i, raw) in text.split('\n').enumerate() {
+    for (i, raw) in split_lines(text).enumerate() {
         let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if breaks && raw.trim() == PAGE_BREAK {
             page = page.saturating_add(1);
@@ -66,20 +66,38 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// The lines of `text`, as `text.split('\n')` gives them, found by a vectorised search.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    ends.map(move |end| {
+        // `\n` is ASCII: both ends are character boundaries.
+        let line = text.get(from..end).unwrap_or_default();
+        from = end + 1;
+        line
+    })
+}
+
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("valid regex"));
 static CARET_SUPERSCRIPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\^\{[^{}]{0,8}\}").expect("valid regex"));
 
 /// Cleans one line (see the module doc).
 pub fn clean(raw: &str) -> Cow<'_, str> {
-    let needs_work = raw.bytes().any(|b| matches!(b, b'<' | b'^' | b'*' | b'\r')) || !raw.is_ascii();
+    // Most lines hold CJK text: `is_ascii` stops at the first, before any search.
+    let needs_work = !raw.is_ascii() || memchr::memchr3(b'<', b'^', b'*', raw.as_bytes()).is_some() || has(b'\r', raw);
     if !needs_work {
         return repair_numbers(raw);
     }
     // The patterns need a `<` or a `^`: most lines have neither.
-    let text = if raw.contains('<') { TAG.replace_all(raw, "") } else { Cow::Borrowed(raw) };
-    let text = then(text, |t| if t.contains('^') { CARET_SUPERSCRIPT.replace_all(t, "") } else { Cow::Borrowed(t) });
+    let text = if has(b'<', raw) { TAG.replace_all(raw, "") } else { Cow::Borrowed(raw) };
+    let text = then(text, |t| if has(b'^', t) { CARET_SUPERSCRIPT.replace_all(t, "") } else { Cow::Borrowed(t) });
     then(then(text, map_chars), repair_numbers)
+}
+
+/// True when `text` holds the ASCII byte `b` (a vectorised search).
+fn has(b: u8, text: &str) -> bool {
+    memchr::memchr(b, text.as_bytes()).is_some()
 }
 
 /// Applies a step that may give its input back to a text that may already be a copy: copies
@@ -325,23 +343,34 @@ pub(crate) fn push_replacing(
 }
 
 /// The characters of `text` whose UTF-8 starts with a byte `lead` accepts, with their byte
-/// offsets. Finds rare characters among CJK text without decoding the rest. `lead` should
-/// accept only ASCII and leading bytes: a continuation byte (`0x80`–`0xBF`) it accepts starts
-/// no character and is passed over.
+/// offsets. Finds rare characters among CJK text without decoding the rest: it steps from
+/// character to character by their leading bytes alone, so a CJK character costs one test, not
+/// three, and a continuation byte (`0x80`–`0xBF`) is never shown to `lead`.
 pub(crate) fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, char)> {
+    let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        loop {
-            let at = from + text.as_bytes().get(from..)?.iter().position(|&b| lead(b))?;
-            match text.get(at..).and_then(|rest| rest.chars().next()) {
-                Some(c) => {
-                    from = at + c.len_utf8();
-                    return Some((at, c));
-                }
-                None => from = at + 1,
+        while let Some(&b) = bytes.get(from) {
+            let at = from;
+            from += utf8_len(b);
+            if lead(b) {
+                // `at` is a character boundary: every step above was a whole character.
+                let c = text.get(at..)?.chars().next()?;
+                return Some((at, c));
             }
         }
+        None
     })
+}
+
+/// The length of the UTF-8 sequence a leading byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// A row or item name as the output keeps it: whitespace (line wraps, OCR gaps) removed,
@@ -404,6 +433,13 @@ mod tests {
         let nos: Vec<(u32, &str)> = ls.iter().map(|l| (l.no, l.text.as_str())).collect();
         assert_eq!(nos, [(1, "a"), (2, "b"), (3, ""), (4, "c")]);
         assert!(ls.iter().all(|l| l.page.is_none()));
+    }
+
+    #[test]
+    fn split_lines_splits_as_str_split_does() {
+        for text in ["", "\n", "a", "a\n", "\na\n\n", "一\n二\r\n三"] {
+            assert_eq!(split_lines(text).collect::<Vec<_>>(), text.split('\n').collect::<Vec<_>>(), "on {text:?}");
+        }
     }
 
     #[test]
@@ -611,6 +647,15 @@ mod tests {
         // 支 is E6 94 AF, 出 E5 87 BA: a lead that takes 0x94 or 0xBA still finds only 出.
         let found: Vec<(usize, char)> = chars_led_by("支出", |b| matches!(b, 0x94 | 0xBA | 0xE5)).collect();
         assert_eq!(found, [(3, '出')]);
+    }
+
+    #[test]
+    fn chars_led_by_steps_over_characters_of_every_length() {
+        let text = "a\u{a0}出𠀀 b\u{3000}";
+        let all: Vec<(usize, char)> = chars_led_by(text, |_| true).collect();
+        assert_eq!(all, text.char_indices().collect::<Vec<_>>());
+        let spaces: Vec<(usize, char)> = chars_led_by(text, |b| b == b' ' || b == 0xE3).collect();
+        assert_eq!(spaces, [(10, ' '), (12, '\u{3000}')]);
     }
 
     #[test]

@@ -113,12 +113,12 @@ fn titles(lines: &[Line]) -> Vec<Start> {
 fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
     let first = lines.get(i)?;
     let text = first.text.trim();
-    if text.is_empty() || text.ends_with('表') || text.chars().count() > MAX_TITLE_CHARS {
+    if text.is_empty() || text.ends_with('表') || longer_than(text, MAX_TITLE_CHARS) {
         return None;
     }
     let j = (i + 1..lines.len().min(i + 3)).find(|&j| lines.get(j).is_some_and(|l| !l.is_blank()))?;
     let second = lines.get(j)?.text.trim();
-    if title(second).is_some() || second.chars().count() > MAX_TITLE_CHARS / 2 {
+    if longer_than(second, MAX_TITLE_CHARS / 2) || title(second).is_some() {
         return None;
     }
     // Every title has a 表: most pairs of lines are not joined to find out.
@@ -127,6 +127,12 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
     }
     let (statement, title) = title(&format!("{text}{second}"))?;
     Some(Start { at: i, last: j, statement, title })
+}
+
+/// True when `text` has more than `n` characters; a long line (every body line of a layout
+/// table) is told by its length in bytes alone, as a character takes at most four.
+fn longer_than(text: &str, n: usize) -> bool {
+    text.len() > n && (text.len() > 4 * n || text.chars().count() > n)
 }
 
 fn push_prose<'a>(prose: &mut Vec<&'a [Line]>, lines: &'a [Line], range: Range<usize>) {
