@@ -109,7 +109,7 @@ fn check_control_chars(text: &str) -> Result<(), DocError> {
     // Counted on bytes, for speed: a control character (`char::is_control`) is a C0 byte, DEL,
     // or C1 (`C2 80`–`C2 9F`); most texts have none, and then need no character count.
     let bytes = text.as_bytes();
-    let c0 = bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) || b == 0x7F).count();
+    let c0: usize = bytes.chunks(255).map(|chunk| usize::from(stray_c0_in(chunk))).sum();
     let c1 = memchr::memchr_iter(0xC2, bytes)
         .filter(|&at| bytes.get(at + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
         .count();
@@ -122,6 +122,13 @@ fn check_control_chars(text: &str) -> Result<(), DocError> {
         return Err(DocError::Binary("too many control characters"));
     }
     Ok(())
+}
+
+/// The C0 controls and DELs among at most 255 bytes, save the four a text may hold (`\n`,
+/// `\r`, `\t`, `\f`). Branch-free and counted in a byte, so that it runs 32 bytes a step.
+fn stray_c0_in(chunk: &[u8]) -> u8 {
+    let stray = |b: u8| (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0C) | (b == 0x7F);
+    chunk.iter().fold(0u8, |n, &b| n.wrapping_add(u8::from(stray(b))))
 }
 
 #[derive(Deserialize)]
