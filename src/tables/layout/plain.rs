@@ -445,17 +445,27 @@ fn increasing_choices(n: usize, k: usize) -> Vec<Vec<usize>> {
 /// Each parent row and its children: by code (a 款 under its 类, a 项 under its 款), and the
 /// total row (合计, 总计) over the top-level codes, or over every other row when none has one.
 fn tree(pending: &[Pending], rows: &[usize]) -> FastMap<usize, Vec<usize>> {
-    let code_of = |i: usize| pending.get(i).and_then(|p| join_code(&p.code_parts)).and_then(|c| Code::parse(&c));
+    // Each row's code, read once: every row looks its parent up among the others.
+    let codes: Vec<Option<Code>> = rows
+        .iter()
+        .map(|&i| pending.get(i).and_then(|p| join_code(&p.code_parts)).and_then(|c| Code::parse(&c)))
+        .collect();
+    let mut first_with: FastMap<&Code, usize> = FastMap::default();
+    for (&i, code) in rows.iter().zip(&codes) {
+        if let Some(code) = code {
+            first_with.entry(code).or_insert(i);
+        }
+    }
     let is_total = |i: usize| {
         pending.get(i).is_some_and(|p| p.code_parts.is_empty() && (p.name.contains("合计") || p.name.contains("总计")))
     };
     let mut out: FastMap<usize, Vec<usize>> = FastMap::default();
     let total = rows.iter().copied().find(|&i| is_total(i));
-    let any_code = rows.iter().any(|&i| code_of(i).is_some());
-    for &i in rows {
-        let parent = match code_of(i) {
+    let any_code = !first_with.is_empty();
+    for (&i, code) in rows.iter().zip(&codes) {
+        let parent = match code {
             Some(code) => match code.parent() {
-                Some(up) => rows.iter().copied().find(|&j| code_of(j).as_ref() == Some(&up)),
+                Some(up) => first_with.get(&up).copied(),
                 None => total,
             },
             None if !any_code && !is_total(i) => total,
