@@ -62,11 +62,21 @@ impl Chunk {
 }
 
 fn printed_width(text: &str) -> usize {
+    // Figures, the most common chunks, are ASCII: one column a byte.
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
 /// True for a character that takes two columns on the page (CJK, full-width forms).
 pub fn is_wide(c: char) -> bool {
+    // Most characters of a report are ASCII or CJK ideographs: answered before the full list.
+    match u32::from(c) {
+        0..=0x10FF => return false,
+        0x4E00..=0x9FFF => return true,
+        _ => {}
+    }
     matches!(u32::from(c),
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
         | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
