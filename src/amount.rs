@@ -82,20 +82,23 @@ impl Amount {
     /// The amount in yuan at scale 2, or `None` when it cannot be stored exactly as
     /// DECIMAL(18,2) (more than two decimals in yuan, or too large).
     pub fn to_yuan(self, unit: Unit) -> Option<Decimal> {
-        let yuan = match unit {
-            Unit::Yuan => self.0,
-            Unit::Wan => self.0.checked_mul(Decimal::from(10_000))?,
+        // In integers: the amount is mantissa / 10^scale of its unit, so its cents are the
+        // mantissa times 10^(2 + the unit's digits − scale), exact only when that divides.
+        let unit_digits: u32 = match unit {
+            Unit::Yuan => 2,
+            Unit::Wan => 6,
         };
-        let mut cents = yuan.checked_mul(Decimal::from(100))?;
-        cents.normalize_assign();
-        if cents.scale() != 0 {
-            return None;
-        }
-        let n = cents.mantissa();
-        if n.abs() > MAX_CENTS {
-            return None;
-        }
-        Some(Decimal::from_i128_with_scale(n, 2))
+        let (mantissa, scale) = (self.0.mantissa(), self.0.scale());
+        let cents = if scale <= unit_digits {
+            mantissa.checked_mul(10i128.checked_pow(unit_digits - scale)?)?
+        } else {
+            let divisor = 10i128.checked_pow(scale - unit_digits)?;
+            if mantissa % divisor != 0 {
+                return None;
+            }
+            mantissa / divisor
+        };
+        (cents.abs() <= MAX_CENTS).then(|| Decimal::from_i128_with_scale(cents, 2))
     }
 
     /// One unit in the last printed place, in yuan: the rounding a printed figure admits
@@ -234,6 +237,38 @@ mod tests {
         assert_eq!(yuan("-12.5", Unit::Yuan), "-12.50");
         assert!(Amount::parse("0.0000001").is_none());
         assert!(Amount::parse("1.005").unwrap().to_yuan(Unit::Yuan).is_none());
+    }
+
+    /// `to_yuan` as decimal arithmetic states it: times 10,000 for 万元, times 100, exact
+    /// when no decimal is left.
+    fn yuan_by_decimals(a: Amount, unit: Unit) -> Option<Decimal> {
+        let yuan = if unit == Unit::Wan { a.0.checked_mul(Decimal::from(10_000))? } else { a.0 };
+        let mut cents = yuan.checked_mul(Decimal::from(100))?;
+        cents.normalize_assign();
+        (cents.scale() == 0 && cents.mantissa().abs() <= MAX_CENTS)
+            .then(|| Decimal::from_i128_with_scale(cents.mantissa(), 2))
+    }
+
+    #[test]
+    fn to_yuan_agrees_with_decimal_arithmetic() {
+        const PIECES: &[&str] = &["0", "1", "9", "12", "345", "000", ".", "-", "5", "07", "999", "100"];
+        let mut rng = crate::testing::Rng(0x7_0e_a5);
+        let mut converted = 0;
+        for _ in 0..50_000 {
+            let n = 1 + (rng.next() % 10) as usize;
+            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let Some(a) = Amount::parse(&text) else { continue };
+            for unit in [Unit::Yuan, Unit::Wan] {
+                let got = a.to_yuan(unit);
+                assert_eq!(
+                    got.map(|d| d.serialize()),
+                    yuan_by_decimals(a, unit).map(|d| d.serialize()),
+                    "{text:?} {unit:?}"
+                );
+                converted += usize::from(got.is_some());
+            }
+        }
+        assert!(converted > 5_000, "only {converted} conversions among the samples");
     }
 
     #[test]

@@ -365,12 +365,10 @@ pub(crate) fn chars_led_by(text: &str, lead: impl Fn(u8) -> bool) -> impl Iterat
 
 /// The length of the UTF-8 sequence a leading byte starts.
 fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
+    // By the high nibble: 0–7 ASCII, C–D two bytes, E three, F four (8–B, continuation bytes,
+    // never lead a character).
+    const LEN: [u8; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
+    usize::from(LEN[usize::from(lead >> 4)])
 }
 
 /// A row or item name as the output keeps it: whitespace (line wraps, OCR gaps) removed,

@@ -253,9 +253,12 @@ pub(super) fn measure(column: &Column, ctx: &Context) -> Measure {
     }
 }
 
+/// True when `text` prints a year from 1990 to the one before `year` as four digits.
 fn mentions_year_before(text: &str, year: i16) -> bool {
-    text.char_indices()
-        .any(|(i, _)| text.get(i..i + 4).and_then(|s| s.parse::<i16>().ok()).is_some_and(|y| (1990..year).contains(&y)))
+    text.as_bytes().windows(4).any(|w| {
+        let value = w.iter().try_fold(0i16, |n, &b| b.is_ascii_digit().then(|| n * 10 + i16::from(b - b'0')));
+        value.is_some_and(|y| (1990..year).contains(&y))
+    })
 }
 
 /// Where a column's amounts go for this statement, or `None` for a column outside the
@@ -423,6 +426,7 @@ fn dedupe_totals(facts: &mut Vec<Fact>) {
 
 #[cfg(test)]
 mod tests {
+    use super::mentions_year_before;
     use crate::normalize;
     use crate::segment;
     use crate::tables::{Context, ocr_fixture, parse};
@@ -452,5 +456,15 @@ mod tests {
         let notes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(notes.iter().any(|n| n.contains("read as 3.05")), "{notes:?}");
         assert!(notes.iter().any(|n| n.contains("`4.1` | `2`") && n.contains("left out")), "{notes:?}");
+    }
+
+    #[test]
+    fn a_prior_year_is_four_digits_before_the_report_year() {
+        assert!(mentions_year_before("2022年预算数", 2023));
+        assert!(mentions_year_before("上年(2022)决算", 2023));
+        assert!(!mentions_year_before("2023年预算数", 2023));
+        assert!(!mentions_year_before("1989年", 2023));
+        assert!(!mentions_year_before("202２年", 2023), "a full-width digit is not a digit here");
+        assert!(!mentions_year_before("-2022", 2022));
     }
 }
