@@ -29,7 +29,34 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（]([类款项
 
 /// Characters that a path's first name cannot reach back over.
 fn stops_name(c: char) -> bool {
-    c.is_ascii_digit() || "，。,；;：:、！？!?“”\"'‘’%％.．-—".contains(c) || c == super::flow::BREAK
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '，' | '。'
+                | ','
+                | '；'
+                | ';'
+                | '：'
+                | ':'
+                | '、'
+                | '！'
+                | '？'
+                | '!'
+                | '?'
+                | '“'
+                | '”'
+                | '"'
+                | '\''
+                | '‘'
+                | '’'
+                | '%'
+                | '％'
+                | '.'
+                | '．'
+                | '-'
+                | '—'
+        )
+        || c == super::flow::BREAK
 }
 
 fn level_of(marker: &str) -> u8 {
