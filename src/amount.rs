@@ -186,7 +186,7 @@ mod tests {
         let mut compared = 0;
         for _ in 0..50_000 {
             let n = 1 + (rng.next() % 12) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             let digits = text.bytes().filter(u8::is_ascii_digit).count();
             if digits <= 28 {
                 assert_eq!(Amount::parse(&text).is_some(), GRAMMAR.is_match(&text), "on {text:?}");
@@ -256,7 +256,7 @@ mod tests {
         let mut converted = 0;
         for _ in 0..50_000 {
             let n = 1 + (rng.next() % 10) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             let Some(a) = Amount::parse(&text) else { continue };
             for unit in [Unit::Yuan, Unit::Wan] {
                 let got = a.to_yuan(unit);

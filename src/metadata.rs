@@ -233,7 +233,7 @@ mod tests {
         let mut found = 0;
         for _ in 0..30_000 {
             let n = 1 + (rng.next() % 14) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             let want: Vec<(&str, bool)> = pattern
                 .captures_iter(&text)
                 .map(|c| (c.get(1).map_or("", |m| m.as_str()), c.get(2).is_some_and(|m| !m.as_str().is_empty())))

@@ -603,7 +603,7 @@ mod tests {
         let mut rng = Rng(0x5eed_40c2);
         for _ in 0..20_000 {
             let n = 1 + (rng.next() % 12) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             let fast = repair_numbers(&text);
             assert_eq!(fast, reference_repair(&text), "on {text:?}");
             // Only spaces are ever removed: the digits and everything else stay in order.
@@ -635,7 +635,7 @@ mod tests {
         let mut rng = Rng(0x3a9_c4a5);
         for _ in 0..20_000 {
             let n = (rng.next() % 10) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             assert_eq!(map_chars(&text), reference(&text), "on {text:?}");
         }
     }
@@ -699,7 +699,7 @@ mod tests {
         let mut rng = Rng(0x5eed_5eed);
         for _ in 0..20_000 {
             let n = (rng.next() % 10) as usize;
-            let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let text = rng.text(PIECES, n);
             let reference: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             assert_eq!(squeeze(&text), reference, "on {text:?}");
         }

@@ -15,4 +15,9 @@ impl Rng {
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[(self.next() % items.len() as u64) as usize]
     }
+
+    /// `n` items picked in turn and joined: a random text made of known pieces.
+    pub fn text(&mut self, items: &[&str], n: usize) -> String {
+        (0..n).map(|_| self.pick(items)).collect()
+    }
 }

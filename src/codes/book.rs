@@ -143,7 +143,7 @@ mod tests {
         let mut rng = Rng(0x06a7_c4e1);
         for _ in 0..20_000 {
             let n = (rng.next() % 10) as usize;
-            let name: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+            let name = rng.text(PIECES, n);
             assert_eq!(match_key(&name), reference(&name), "on {name:?}");
         }
     }
