@@ -260,11 +260,11 @@ for dirpath, _, files in os.walk(root):
         if name.endswith(".parquet"):
             rel = os.path.relpath(os.path.join(dirpath, name), root)
             datasets.setdefault(rel.split(os.sep)[0], []).append(os.path.join(dirpath, name))
-print("| dataset | files | rows | row groups per file (min–max) | rows per row group (max) | MB | compression | statistics |")
-print("|---|---:|---:|---|---:|---:|---|---|")
+print("| dataset | files | rows | row groups per file (min–max) | rows per row group (max) | MB | compression | encodings | statistics |")
+print("|---|---:|---:|---|---:|---:|---|---|---|")
 for name, paths in sorted(datasets.items()):
     rows = groups_max = group_rows = size = 0
-    groups, codecs, stats = [], set(), set()
+    groups, codecs, encodings, stats = [], set(), set(), set()
     for p in paths:
         md = pq.ParquetFile(p).metadata
         rows += md.num_rows
@@ -276,6 +276,7 @@ for name, paths in sorted(datasets.items()):
             for c in range(rg.num_columns):
                 col = rg.column(c)
                 codecs.add(col.compression)
+                encodings.update(col.encodings)
                 if not col.is_stats_set:
                     stats.add("missing on some column chunks")
                 elif col.statistics.has_min_max:
@@ -285,7 +286,7 @@ for name, paths in sorted(datasets.items()):
                 else:
                     stats.add("no min/max on some column chunks")
     print(f"| {name} | {len(paths)} | {rows:,} | {min(groups)}–{max(groups)} | {group_rows:,} | {size / 1e6:.1f} | "
-          f"{', '.join(sorted(codecs))} | {', '.join(sorted(stats))} |")
+          f"{', '.join(sorted(codecs))} | {', '.join(sorted(encodings))} | {', '.join(sorted(stats))} |")
 EOF
 }
 

@@ -19,6 +19,9 @@ use crate::curate::{self, Curated};
 use crate::model::{Check, Document, Fact};
 use crate::vocab::ThreePublicItem;
 
+/// The column of a row's 1-based line in its report, in every dataset but documents.
+pub const SOURCE_LINE: &str = "source_line";
+
 /// DECIMAL(18,2), the type of every amount.
 pub const AMOUNT: DataType = DataType::Decimal128(18, 2);
 
@@ -165,7 +168,7 @@ fn facts_columns(rows: &[Owned<&Fact>]) -> Columns {
         .utf8("unit", false, f().map(|x| Some(x.unit.as_str())))
         .decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
-        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .i16("source_page", f().map(|x| x.page.and_then(|p| i16::try_from(p).ok())))
 }
 
@@ -174,7 +177,7 @@ fn provenance<'a>(cols: Columns, rows: &[Owned<'a, Curated<'a>>]) -> Columns {
     let f = || facts_of(rows);
     cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
-        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
 }
 
@@ -192,7 +195,7 @@ fn functional_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
     cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
         .utf8("code_source", false, f().map(|x| Some(x.code_source.map_or("unresolved", |s| s.as_str()))))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
-        .i32("source_line", f().map(|x| clamp_i32(x.line)))
+        .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
 }
 
@@ -250,7 +253,7 @@ fn checks_columns<'a>(rows: &[Owned<'a, &'a Check>]) -> Columns {
         .decimal("diff", c().map(|x| x.diff()))
         .utf8("status", false, c().map(|x| Some(x.status.as_str())))
         .utf8("detail", false, c().map(|x| Some(x.detail.as_str())))
-        .i32("source_line", c().map(|x| clamp_i32(x.line)))
+        .i32(SOURCE_LINE, c().map(|x| clamp_i32(x.line)))
 }
 
 macro_rules! dataset_schema {
