@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::Meta;
-use crate::normalize::{Line, squeeze};
+use crate::normalize::{Line, has_char, squeeze};
 use crate::vocab::{Phase, Unit};
 
 /// Only the first lines can be a title.
@@ -73,7 +73,7 @@ fn department(lines: &[Line]) -> Option<String> {
     });
     let labelled = || {
         most_frequent(lines.iter().filter_map(|l| {
-            if !(l.text.contains('：') || l.text.contains(':')) {
+            if !(has_char(&l.text, '：') || l.text.contains(':')) {
                 return None;
             }
             let caps = LABEL.captures(&l.text)?;
@@ -100,7 +100,7 @@ fn title_department(lines: &[Line]) -> Option<String> {
 /// prose lines (OCR or layout text wraps sentences) repeat about the year before.
 fn fiscal_year(titles: &[(usize, &Line)]) -> Option<i16> {
     // A year mention needs a 年: most of these lines have none.
-    let candidates = titles.iter().filter(|(_, l)| l.text.contains('年')).flat_map(|&(weight, l)| {
+    let candidates = titles.iter().filter(|(_, l)| has_char(&l.text, '年')).flat_map(|&(weight, l)| {
         let years: Vec<(i16, usize)> = year_mentions(&l.text)
             .into_iter()
             .filter_map(|(year, names_year)| Some((year.parse().ok()?, if names_year { 2 * weight } else { weight })))
@@ -154,7 +154,7 @@ fn phase_lines(lines: &[Line]) -> Vec<(usize, &Line)> {
     lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| l.text.contains('算') && (*i < TITLE_LINES || is_heading(l)))
+        .filter(|(i, l)| has_char(&l.text, '算') && (*i < TITLE_LINES || is_heading(l)))
         .map(|(i, l)| (if i < TITLE_LINES { 3 } else { 1 }, l))
         .collect()
 }
@@ -174,7 +174,7 @@ fn unit(lines: &[Line]) -> Option<Unit> {
     let printed = most_frequent(
         lines
             .iter()
-            .filter(|l| l.text.contains('位'))
+            .filter(|l| has_char(&l.text, '位'))
             .filter_map(|l| UNIT_LINE.captures(&l.text).and_then(|c| Unit::from_printed(&c[1]))),
     );
     printed.or_else(|| lines.iter().any(|l| l.text.contains("万元")).then_some(Unit::Wan))

@@ -342,6 +342,18 @@ pub(crate) fn push_replacing(
     out.push_str(&text[run..]);
 }
 
+/// True when `text` holds `c`. `str::contains` hands a non-ASCII `char` to its substring
+/// searcher, whose set-up costs more than a short line; this looks for the last byte of `c`'s
+/// UTF-8 with `memchr` and compares the bytes before it. (A match is always a whole character:
+/// UTF-8 never starts a character with a continuation byte.)
+pub(crate) fn has_char(text: &str, c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let needle = c.encode_utf8(&mut buf).as_bytes();
+    let Some((&last, head)) = needle.split_last() else { return false };
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(last, bytes).any(|i| i >= head.len() && bytes.get(i - head.len()..i) == Some(head))
+}
+
 /// The characters of `text` whose UTF-8 starts with a byte `lead` accepts, with their byte
 /// offsets. Finds rare characters among CJK text without decoding the rest: it steps from
 /// character to character by their leading bytes alone, so a CJK character costs one test, not
@@ -408,7 +420,7 @@ pub fn clean_name(raw: &str) -> String {
             _ => break,
         }
     }
-    let name = if name.contains('(') || name.contains('（') {
+    let name = if name.contains('(') || has_char(&name, '（') {
         LEVEL_MARKER.replace_all(&name, "")
     } else {
         Cow::Borrowed(name.as_str())
@@ -424,6 +436,20 @@ fn is_superscript_digit(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::testing::Rng;
+
+    #[test]
+    fn has_char_agrees_with_contains() {
+        let mut rng = Rng(0x0c4a_7e57);
+        // 丨 ends in the byte 表 ends in, 师 in the byte （ ends in: a last byte alone is no match.
+        let pieces = ["表", "表格", "年", "a", " ", "（", "(", "：", "算", "位", "丨", "师", "袁", "é"];
+        let wanted = ['表', '（', '(', '：', 'a', '年', '袁', 'é', '\u{1F600}'];
+        for _ in 0..5_000 {
+            let text = rng.text(&pieces, 6);
+            for c in wanted {
+                assert_eq!(has_char(&text, c), text.contains(c), "{text:?} {c:?}");
+            }
+        }
+    }
 
     #[test]
     fn numbers_lines_as_sed_does() {

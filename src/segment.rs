@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::normalize::{Line, squeeze};
+use crate::normalize::{Line, has_char, squeeze};
 use crate::vocab::{Statement, Unit};
 
 /// How far below a title the evidence of a table (unit line, header row) must appear.
@@ -122,7 +122,7 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
         return None;
     }
     // Every title has a 表: most pairs of lines are not joined to find out.
-    if !text.contains('表') && !second.contains('表') {
+    if !has_char(text, '表') && !has_char(second, '表') {
         return None;
     }
     let (statement, title) = title(&format!("{text}{second}"))?;
@@ -160,7 +160,7 @@ fn is_part_heading(text: &str) -> bool {
 /// Recognises a statement title and says which statement it names.
 pub fn title(text: &str) -> Option<(Statement, String)> {
     // Every title ends in 表 (a suffix such as `(表1)` may follow): most lines have none.
-    if !text.contains('表') {
+    if !has_char(text, '表') {
         return None;
     }
     let trimmed = text.trim();

@@ -11,6 +11,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::flow::{BREAK, Flow};
@@ -181,7 +182,10 @@ fn part_in_scope(title: &str) -> bool {
 }
 
 fn is_out(title: &str) -> bool {
-    SECTION_OUT.iter().any(|w| title.contains(w))
+    // One pass over the heading for all the words, not one per word.
+    static WORDS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(SECTION_OUT).expect("literal words build an automaton"));
+    WORDS.is_match(title)
 }
 
 /// The fund scope a section heading names.

@@ -9,6 +9,7 @@
 //! 公用经费 and 三公 items, each named as the gold conventions name them. Does not know
 //! which section a sentence is in: scope and context are the reader's.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -109,11 +110,18 @@ fn strip_measure(label: &str, phase: Phase) -> Option<(&str, Measure)> {
 /// that open a clause.
 pub fn bare_label(text: &str) -> String {
     let after_year = YEAR.find_iter(text).last().map_or(text, |m| text.get(m.end()..).unwrap_or(""));
-    let mut label: String = after_year.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect();
+    // The curly quotes all start with the byte 0xE2: most labels have none, and are not copied
+    // character by character.
+    let unquoted: Cow<'_, str> = if memchr::memchr2(b'"', 0xE2, after_year.as_bytes()).is_some() {
+        Cow::Owned(after_year.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect())
+    } else {
+        Cow::Borrowed(after_year)
+    };
+    let mut label: &str = &unquoted;
     while let Some(rest) = CONNECTORS.iter().find_map(|w| label.strip_prefix(w)) {
-        label = rest.to_string();
+        label = rest;
     }
-    label
+    label.to_string()
 }
 
 /// Takes apart the words before an amount.

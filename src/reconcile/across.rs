@@ -8,8 +8,9 @@
 //! figure of the prose against the table row with the same fund scope, code or total, split
 //! and measure). Does not check identities inside one statement.
 
-use crate::model::{Check, Fact};
-use crate::vocab::{Dimension, FundScope, Split, Statement};
+use crate::FastMap;
+use crate::model::{Check, Code, Fact};
+use crate::vocab::{Dimension, FundScope, Measure, Split, Statement, ThreePublicItem};
 
 use super::{Identity, subject};
 
@@ -48,7 +49,7 @@ pub fn checks(facts: &[Fact]) -> Vec<Check> {
 }
 
 /// Every coded function row of `a` against the row of `b` with the same code, split and
-/// measure.
+/// measure (the first such row, when `b` prints one twice).
 fn same_codes(facts: &[Fact], a: (Statement, FundScope), b: (Statement, FundScope), splits: &[Split]) -> Vec<Check> {
     let rows = |(s, scope): (Statement, FundScope)| {
         facts.iter().filter(move |f| {
@@ -59,9 +60,14 @@ fn same_codes(facts: &[Fact], a: (Statement, FundScope), b: (Statement, FundScop
                 && splits.contains(&f.split)
         })
     };
+    // `b`'s rows by key, so that the pairing is linear in the rows, not quadratic.
+    let mut by_key: FastMap<(&Option<Code>, Split, Measure), &Fact> = FastMap::default();
+    for fb in rows(b) {
+        by_key.entry((&fb.code, fb.split, fb.measure)).or_insert(fb);
+    }
     rows(a)
         .filter_map(|fa| {
-            let fb = rows(b).find(|fb| fb.code == fa.code && fb.split == fa.split && fb.measure == fa.measure)?;
+            let fb = *by_key.get(&(&fa.code, fa.split, fa.measure))?;
             Identity {
                 check: format!("{}_vs_{}", a.0, b.0),
                 subject: subject(fa).to_string(),
@@ -186,11 +192,13 @@ fn table_row<'a>(facts: &'a [Fact], n: &Fact) -> Option<&'a Fact> {
                     && (owner != Statement::T04 || f.name.contains("支出"))
             })
         }
-        Dimension::ThreePublic => facts.iter().filter(same).find(|f| {
-            f.statement == Statement::T09
-                && crate::vocab::ThreePublicItem::from_printed(&f.name)
-                    == crate::vocab::ThreePublicItem::from_printed(&n.name)
-        }),
+        Dimension::ThreePublic => {
+            let item = ThreePublicItem::from_printed(&n.name);
+            facts
+                .iter()
+                .filter(same)
+                .find(|f| f.statement == Statement::T09 && ThreePublicItem::from_printed(&f.name) == item)
+        }
         _ => None,
     }
 }

@@ -57,8 +57,12 @@ impl Columns {
     }
 
     fn utf8<'s>(self, name: &str, nullable: bool, values: impl Iterator<Item = Option<&'s str>>) -> Columns {
-        let mut b = StringBuilder::new();
-        values.for_each(|v| b.append_option(v));
+        // Sized up front: a chunk's column holds hundreds of KB, which a growing builder would
+        // copy at every doubling.
+        let values: Vec<Option<&str>> = values.collect();
+        let bytes = values.iter().flatten().map(|v| v.len()).sum();
+        let mut b = StringBuilder::with_capacity(values.len(), bytes);
+        values.into_iter().for_each(|v| b.append_option(v));
         self.push(Field::new(name, DataType::Utf8, nullable), Arc::new(b.finish()))
     }
 

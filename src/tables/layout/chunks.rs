@@ -100,7 +100,8 @@ fn kind_of(text: &str) -> Kind {
 
 /// The words of a line with their columns.
 fn words(text: &str) -> Vec<(usize, usize, &str)> {
-    let mut out = Vec::new();
+    // A table line holds a handful of words: room for them up front, not grown 4, 8, 16.
+    let mut out = Vec::with_capacity(16);
     // (character column, byte offset) where the current word starts.
     let mut start: Option<(usize, usize)> = None;
     let mut col = 0;
@@ -127,7 +128,7 @@ pub fn header_chunks(text: &str) -> Vec<Chunk> {
 
 /// The chunks of a body line: text words one space apart joined, codes split from names.
 pub fn body_chunks(text: &str) -> Vec<Chunk> {
-    let mut out: Vec<Chunk> = Vec::new();
+    let mut out: Vec<Chunk> = Vec::with_capacity(8);
     for (x0, x1, word) in words(text) {
         let (first, rest) = split_glued_code(x0, x1, word);
         for chunk in std::iter::once(first).chain(rest) {

@@ -100,7 +100,8 @@ fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
         if mine.is_empty() {
             continue;
         }
-        let mut part = Part { at, line: b.line, code: Vec::new(), text: String::new(), width: 0, figures: Vec::new() };
+        let figures = Vec::with_capacity(mine.len());
+        let mut part = Part { at, line: b.line, code: Vec::new(), text: String::new(), width: 0, figures };
         for t in mine {
             match (t.role, t.column) {
                 (Role::Code, _) => part.code.push(t.chunk.text.clone()),
