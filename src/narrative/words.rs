@@ -9,13 +9,12 @@
 //! 公用经费 and 三公 items, each named as the gold conventions name them. Does not know
 //! which section a sentence is in: scope and context are the reader's.
 
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use crate::normalize::clean_name;
+use crate::normalize::{clean_name, push_replacing};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split};
 
 /// What an amount is of, before its section gives it a scope.
@@ -110,18 +109,17 @@ fn strip_measure(label: &str, phase: Phase) -> Option<(&str, Measure)> {
 /// that open a clause.
 pub fn bare_label(text: &str) -> String {
     let after_year = YEAR.find_iter(text).last().map_or(text, |m| text.get(m.end()..).unwrap_or(""));
-    // The curly quotes all start with the byte 0xE2: most labels have none, and are not copied
-    // character by character.
-    let unquoted: Cow<'_, str> = if memchr::memchr2(b'"', 0xE2, after_year.as_bytes()).is_some() {
-        Cow::Owned(after_year.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect())
-    } else {
-        Cow::Borrowed(after_year)
-    };
-    let mut label: &str = &unquoted;
-    while let Some(rest) = CONNECTORS.iter().find_map(|w| label.strip_prefix(w)) {
-        label = rest;
+    // Quote marks dropped by the run-copying helper `clean_name` uses (the curly ones start
+    // with 0xE2): a label without them is copied whole, not character by character.
+    let mut label = String::new();
+    let quote = |_, c| matches!(c, '“' | '”' | '"' | '‘' | '’').then_some("");
+    push_replacing(&mut label, after_year, |b| b == b'"' || b == 0xE2, quote);
+    let mut rest: &str = &label;
+    while let Some(after) = CONNECTORS.iter().find_map(|w| rest.strip_prefix(w)) {
+        rest = after;
     }
-    label.to_string()
+    label.drain(..label.len() - rest.len());
+    label
 }
 
 /// Takes apart the words before an amount.
