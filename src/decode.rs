@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use crate::error::DocError;
+use crate::error::{DocError, Utf16Fault};
 
 /// How a file's bytes hold a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +63,16 @@ fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
 
 fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let body = bytes.get(bom_len..).unwrap_or_default();
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
         if had_errors {
-            return Err(DocError::UnknownEncoding { offset: bom_len });
+            return Err(malformed(body, encoding, bom_len, true));
         }
         return Ok(text.into_owned());
     }
     if let Some(utf16) = utf16_without_bom(bytes) {
         let (text, had_errors) = utf16.decode_without_bom_handling(bytes);
-        return if had_errors { Err(DocError::Binary("contains NUL bytes")) } else { Ok(text.into_owned()) };
+        return if had_errors { Err(malformed(bytes, utf16, 0, false)) } else { Ok(text.into_owned()) };
     }
     if bytes.contains(&0) {
         return Err(DocError::Binary("contains NUL bytes"));
@@ -84,6 +85,47 @@ fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|text| text.into_owned())
         .ok_or(DocError::UnknownEncoding { offset: encoding_rs::Encoding::utf8_valid_up_to(bytes) })
+}
+
+/// Why `body`, which starts at byte `start` of the file (after the byte-order mark, if `bom`),
+/// is not valid in `encoding` (UTF-8 or UTF-16, the encodings a byte-order mark or NUL bytes
+/// announce), as its reason.
+fn malformed(body: &[u8], encoding: &'static encoding_rs::Encoding, start: usize, bom: bool) -> DocError {
+    match utf16_fault(body, encoding, start) {
+        Some(fault) => DocError::InvalidUtf16 { encoding: encoding.name(), bom, fault },
+        None => DocError::InvalidUtf8AfterBom { offset: start + encoding_rs::Encoding::utf8_valid_up_to(body) },
+    }
+}
+
+/// The first fault of `body` as UTF-16 (`None` for UTF-8, or for well-formed UTF-16), with
+/// offsets counted from byte `start` of the file: what makes `encoding_rs` report errors.
+fn utf16_fault(body: &[u8], encoding: &'static encoding_rs::Encoding, start: usize) -> Option<Utf16Fault> {
+    let big_endian = if encoding == encoding_rs::UTF_16BE {
+        true
+    } else if encoding == encoding_rs::UTF_16LE {
+        false
+    } else {
+        return None;
+    };
+    let unpaired = |unit: usize| Some(Utf16Fault::UnpairedSurrogate { offset: start + 2 * unit });
+    // The unit index of a high surrogate still waiting for its low half.
+    let mut high: Option<usize> = None;
+    for (i, pair) in body.chunks_exact(2).enumerate() {
+        let &[a, b] = pair else { continue };
+        let unit = if big_endian { u16::from_be_bytes([a, b]) } else { u16::from_le_bytes([a, b]) };
+        match (unit, high) {
+            (0xD800..=0xDBFF, Some(h)) => return unpaired(h),
+            (0xD800..=0xDBFF, None) => high = Some(i),
+            (0xDC00..=0xDFFF, Some(_)) => high = None,
+            (0xDC00..=0xDFFF, None) => return unpaired(i),
+            (_, Some(h)) => return unpaired(h),
+            (_, None) => {}
+        }
+    }
+    if let Some(h) = high {
+        return unpaired(h);
+    }
+    (body.len() % 2 == 1).then_some(Utf16Fault::OddLength { bytes: start + body.len() })
 }
 
 /// UTF-16 text without a BOM shows up as a NUL in every other byte of its ASCII characters.
@@ -210,6 +252,68 @@ mod tests {
     fn invalid_bytes_name_their_offset() {
         // 0xFF never appears in UTF-8 or GB18030.
         assert_eq!(decode(b"abc\xFF\xFFdef", Format::Text), Err(DocError::UnknownEncoding { offset: 3 }));
+    }
+
+    #[test]
+    fn a_bom_followed_by_bytes_it_does_not_allow_names_the_bom_and_the_fault() {
+        let reason = |bytes: &[u8]| decode(bytes, Format::Text).unwrap_err().to_string();
+        // UTF-8 BOM, `收`, then a byte that no UTF-8 has: the offset is that byte's.
+        assert_eq!(
+            reason(b"\xEF\xBB\xBF\xE6\x94\xB6\xFFabc"),
+            "invalid UTF-8 after a UTF-8 byte-order mark (first bad byte at offset 6)"
+        );
+        // UTF-16LE BOM, `决算`, then a lone byte.
+        assert_eq!(
+            reason(b"\xFF\xFE\xB3\x51\x97\x7B\x0A"),
+            "invalid UTF-16LE after its byte-order mark: odd length (7 bytes), the last byte is half a code unit"
+        );
+        // UTF-16BE BOM, `a`, a high surrogate, then `b` instead of its low half.
+        assert_eq!(
+            reason(b"\xFE\xFF\x00a\xD8\x3D\x00b"),
+            "invalid UTF-16BE after its byte-order mark: unpaired surrogate at offset 4"
+        );
+        // UTF-16LE BOM then a low surrogate with no high one before it.
+        assert_eq!(
+            reason(b"\xFF\xFEa\x00\x00\xDCb\x00"),
+            "invalid UTF-16LE after its byte-order mark: unpaired surrogate at offset 4"
+        );
+    }
+
+    #[test]
+    fn malformed_utf16_without_a_bom_is_named_as_such_not_as_binary() {
+        let mut le: Vec<u8> = "Budget 2023 report\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let odd = [le.as_slice(), b"x"].concat();
+        assert_eq!(
+            decode(&odd, Format::Text).unwrap_err().to_string(),
+            "invalid UTF-16LE (guessed from its NUL bytes, no byte-order mark): odd length (39 bytes), the last \
+             byte is half a code unit"
+        );
+        le.splice(6..6, [0x00, 0xD8]);
+        assert_eq!(
+            decode(&le, Format::Text).unwrap_err().to_string(),
+            "invalid UTF-16LE (guessed from its NUL bytes, no byte-order mark): unpaired surrogate at offset 6"
+        );
+    }
+
+    /// The fault named is there exactly when `encoding_rs` finds the UTF-16 malformed.
+    #[test]
+    fn utf16_faults_agree_with_encoding_rs() {
+        const UNITS: &[u16] = &[0x0061, 0x4E00, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xD83D, 0xDE00, 0x000A, 0xFFFF];
+        let mut rng = Rng(0x0dd_0016);
+        for _ in 0..20_000 {
+            let n = (rng.next() % 8) as usize;
+            let units: Vec<u16> = (0..n).map(|_| UNITS[(rng.next() % UNITS.len() as u64) as usize]).collect();
+            for encoding in [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE] {
+                let big = encoding == encoding_rs::UTF_16BE;
+                let mut bytes: Vec<u8> =
+                    units.iter().flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() }).collect();
+                if rng.next().is_multiple_of(4) {
+                    bytes.push(0x41);
+                }
+                let (_, had_errors) = encoding.decode_without_bom_handling(&bytes);
+                assert_eq!(utf16_fault(&bytes, encoding, 0).is_some(), had_errors, "{encoding:?} {bytes:x?}");
+            }
+        }
     }
 
     #[test]

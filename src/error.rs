@@ -46,6 +46,16 @@ pub enum DocError {
     Binary(&'static str),
     #[error("unknown text encoding: not UTF-8, UTF-16 or GB18030 (first bad byte at offset {offset})")]
     UnknownEncoding { offset: usize },
+    /// A UTF-8 byte-order mark, then bytes that are not UTF-8.
+    #[error("invalid UTF-8 after a UTF-8 byte-order mark (first bad byte at offset {offset})")]
+    InvalidUtf8AfterBom { offset: usize },
+    /// UTF-16 (`UTF-16LE` or `UTF-16BE`), announced by a byte-order mark or, without one,
+    /// guessed from the NUL bytes of its ASCII characters, that is not well formed.
+    #[error(
+        "invalid {encoding} {}: {fault}",
+        if *bom { "after its byte-order mark" } else { "(guessed from its NUL bytes, no byte-order mark)" }
+    )]
+    InvalidUtf16 { encoding: &'static str, bom: bool, fault: Utf16Fault },
     #[error("invalid page-array JSON: {0}")]
     InvalidJson(String),
     #[error("not a budget or final-accounts report: no statement titles and no budget figures found")]
@@ -60,4 +70,16 @@ pub enum DocError {
     Duplicate(String),
     #[error("file too large: {} MiB (the limit is {} MiB; raise it with --max-file-mb)", bytes >> 20, limit >> 20)]
     TooLarge { bytes: u64, limit: u64 },
+}
+
+/// The first thing wrong with a UTF-16 text. Offsets count the file's bytes, its
+/// byte-order mark included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Utf16Fault {
+    /// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+    #[error("unpaired surrogate at offset {offset}")]
+    UnpairedSurrogate { offset: usize },
+    /// Every character is two or four bytes: a file of `bytes` bytes, odd, ends in half of one.
+    #[error("odd length ({bytes} bytes), the last byte is half a code unit")]
+    OddLength { bytes: usize },
 }
