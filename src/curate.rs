@@ -108,9 +108,11 @@ pub fn functional(facts: &[Fact]) -> Vec<Curated<'_>> {
     })
 }
 
-/// The economic category of an economic row.
+/// The economic category of an economic row. Its code's 类 is read with `get`, not sliced: a
+/// code deserialized from the cache has not been through `Code::parse`, and this runs in the
+/// sink, where a panic would stop the run.
 pub fn category(f: &Fact) -> EconomicCategory {
-    match (f.level, f.code.as_ref().map(|c| &c.as_str()[..3])) {
+    match (f.level, f.code.as_ref().and_then(|c| c.as_str().get(..3))) {
         (Some(0), _) => EconomicCategory::Subtotal,
         (_, Some("301" | "303")) => EconomicCategory::Personnel,
         (_, Some("309" | "310")) => EconomicCategory::Capital,
@@ -239,6 +241,27 @@ mod tests {
         let rows = economic(&facts);
         assert_eq!(primary(&rows), [(340, true), (490, false)]);
         assert_eq!(category(rows[0].fact), EconomicCategory::Subtotal);
+    }
+
+    /// A code comes back from the cache by deserialization, which `Code::parse`'s checks do not
+    /// guard: a damaged entry may hold a code shorter than a 类. Curation runs in the sink,
+    /// outside the per-document panic guard, so it must not slice one.
+    #[test]
+    fn a_code_shorter_than_three_digits_is_no_panic() {
+        let short: crate::model::Code = postcard::from_bytes(&postcard::to_stdvec("30").unwrap()).unwrap();
+        for (code, name, want) in [
+            (short.clone(), "办公费", EconomicCategory::Public),
+            (short, "人员经费", EconomicCategory::Subtotal),
+            (crate::model::Code::parse("30101").unwrap(), "基本工资", EconomicCategory::Personnel),
+        ] {
+            let f = Fact {
+                dimension: Dimension::Economic,
+                level: Some(2),
+                code: Some(code),
+                ..fact(Statement::T06, FundScope::Gpb, None, name, 300)
+            };
+            assert_eq!(category(&f), want, "{name}");
+        }
     }
 
     #[test]
