@@ -2,16 +2,17 @@
 //! (`tests/fixtures/narrative/<shape>.txt`), each with the rows it must give in
 //! `<shape>.expected`: one row per line, `line scope dimension level name split measure
 //! amount+unit [path]`. A first line `# phase: budget` makes the fixture a budget document;
-//! other `#` lines are comments.
+//! other `#` lines are comments. The `.expected` file is required: one that expects no rows
+//! holds just a comment (`# expects no figures`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Fact, Meta};
 use crate::normalize;
 use crate::vocab::{Phase, Unit};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/narrative").join(name)
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/narrative")
 }
 
 fn row(f: &Fact) -> String {
@@ -24,19 +25,50 @@ fn row(f: &Fact) -> String {
 }
 
 /// What the parser gives for a fixture, as rows.
-fn rows(shape: &str, phase: Phase) -> Vec<String> {
-    let text = std::fs::read_to_string(fixture(&format!("{shape}.txt"))).expect("fixture");
+fn rows(dir: &Path, shape: &str, phase: Phase) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(format!("{shape}.txt"))).expect("fixture");
     let lines = normalize::lines(&text);
     let meta = Meta { phase: Some(phase), unit: Some(Unit::Wan), fiscal_year: Some(2023), ..Meta::default() };
     super::parse(&[&lines], &meta).facts.iter().map(row).collect()
 }
 
 fn check(shape: &str) {
-    let expected = std::fs::read_to_string(fixture(&format!("{shape}.expected"))).unwrap_or_default();
+    check_in(&fixtures(), shape);
+}
+
+fn check_in(dir: &Path, shape: &str) {
+    let path = dir.join(format!("{shape}.expected"));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e} (a fixture that expects no rows says so: `# expects no figures`)", path.display())
+    });
     let phase = if expected.starts_with("# phase: budget") { Phase::Budget } else { Phase::Final };
     let want: Vec<&str> = expected.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
-    let got = rows(shape, phase);
+    let got = rows(dir, shape, phase);
     assert_eq!(got, want, "\n{shape}: got\n{}\n", got.join("\n"));
+}
+
+/// A fixture without its `.expected` file is a failure naming that file, not a fixture that
+/// expects nothing.
+#[test]
+#[should_panic(expected = "no-figures.expected")]
+fn a_fixture_without_its_expected_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("no-figures.txt"), "一、部门职责\n本部门负责某某工作。\n").unwrap();
+    check_in(dir.path(), "no-figures");
+}
+
+/// Every fixture text has its `.expected` file.
+#[test]
+fn every_fixture_has_its_expected_file() {
+    let mut texts = 0;
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            texts += 1;
+            assert!(path.with_extension("expected").is_file(), "{} has no .expected file", path.display());
+        }
+    }
+    assert!(texts > 0, "no fixtures in {}", fixtures().display());
 }
 
 macro_rules! shapes {
