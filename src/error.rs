@@ -32,6 +32,22 @@ pub enum Error {
     /// The worker pool could not be started.
     #[error("cannot start {jobs} worker threads: {message}")]
     ThreadPool { jobs: usize, message: String },
+    /// The thread that writes the datasets panicked: a bug, and nothing is published.
+    #[error("internal error: the dataset writer panicked (a cnbudget bug, please report it): {message}")]
+    WriterPanicked { message: String },
+}
+
+impl Error {
+    /// [`Error::WriterPanicked`] for the payload of the writer thread's panic (what
+    /// `JoinHandle::join` gives), with its message when the panic had one.
+    pub(crate) fn writer_panicked(payload: &(dyn std::any::Any + Send)) -> Error {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(a panic without a message)".to_string());
+        Error::WriterPanicked { message }
+    }
 }
 
 /// Why one input file was not read. The `Display` text is the `documents.error` reason.
@@ -82,4 +98,28 @@ pub enum Utf16Fault {
     /// Every character is two or four bytes: a file of `bytes` bytes, odd, ends in half of one.
     #[error("odd length ({bytes} bytes), the last byte is half a code unit")]
     OddLength { bytes: usize },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `join` gives for a thread that panicked with `f`.
+    fn payload_of(f: fn()) -> Box<dyn std::any::Any + Send> {
+        std::thread::spawn(f).join().unwrap_err()
+    }
+
+    #[test]
+    fn a_writer_panic_is_its_own_error_with_its_message() {
+        let formatted = Error::writer_panicked(&*payload_of(|| panic!("row group {} too large", 3)));
+        assert!(matches!(&formatted, Error::WriterPanicked { message } if message == "row group 3 too large"));
+        assert_eq!(
+            formatted.to_string(),
+            "internal error: the dataset writer panicked (a cnbudget bug, please report it): row group 3 too large"
+        );
+        let literal = Error::writer_panicked(&*payload_of(|| panic!("static message")));
+        assert!(matches!(&literal, Error::WriterPanicked { message } if message == "static message"));
+        let other = Error::writer_panicked(&*payload_of(|| std::panic::panic_any(42_u8)));
+        assert!(matches!(&other, Error::WriterPanicked { message } if message == "(a panic without a message)"));
+    }
 }

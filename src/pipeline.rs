@@ -280,7 +280,7 @@ fn write_all(
             }
         }
         drop(tx);
-        writer.join().map_err(|_| Error::ThreadPool { jobs: 1, message: "the writer thread panicked".into() })?
+        writer.join().map_err(|panic| Error::writer_panicked(&*panic))?
     })
 }
 
