@@ -27,7 +27,6 @@ use cnbudget::normalize::{self, Line};
 use cnbudget::segment::{self, Segmented};
 use cnbudget::sink::Sink;
 use cnbudget::tables::{self, Context};
-use cnbudget::vocab::{Phase, Unit};
 use cnbudget::{Document, Fact, codes, metadata, narrative, parse_document, reconcile};
 
 /// Documents the pipeline hands the writer at a time (`pipeline::CHUNK`).
@@ -54,15 +53,6 @@ fn corpus() -> Result<Vec<Report>> {
             Ok(Report { name, bytes, format })
         })
         .collect()
-}
-
-/// The table parser's context, as `parse_document` derives it from the metadata.
-fn context(meta: &Meta) -> Context {
-    Context {
-        phase: meta.phase.unwrap_or(Phase::Final),
-        unit: meta.unit.unwrap_or(Unit::Wan),
-        fiscal_year: meta.fiscal_year,
-    }
 }
 
 fn benches(c: &mut Criterion) {
@@ -131,8 +121,15 @@ fn benches(c: &mut Criterion) {
 
 /// The facts of every statement table of a document, as `parse_document` gathers them.
 fn table_facts(segmented: &Segmented, meta: &Meta) -> Vec<Fact> {
-    let ctx = context(meta);
-    segmented.tables.iter().flat_map(|t| tables::parse(t, &ctx).facts).collect()
+    segmented
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let unit = t.unit.or(meta.unit)?;
+            Some(tables::parse(t, &Context { phase: meta.phase, unit, fiscal_year: meta.fiscal_year }).facts)
+        })
+        .flatten()
+        .collect()
 }
 
 fn bench_each_file(c: &mut Criterion, reports: &[Report]) {

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{Document, Fact};
-use crate::vocab::{CheckStatus, Statement};
+use crate::vocab::{CheckStatus, Evidence, Statement};
 
 /// What to include.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,6 +60,11 @@ fn header(out: &mut String, doc: &Document) {
         doc.facts.len(),
         doc.checks_failed()
     );
+    let evidence: Vec<String> = Evidence::ALL
+        .iter()
+        .map(|e| format!("{} {}", doc.facts.iter().filter(|f| f.evidence == *e).count(), e))
+        .collect();
+    let _ = writeln!(out, "  evidence: {}", evidence.join(", "));
 }
 
 fn section(out: &mut String, statement: Statement, facts: &[&Fact]) {
@@ -70,13 +75,13 @@ fn section(out: &mut String, statement: Statement, facts: &[&Fact]) {
     }
     let _ = writeln!(
         out,
-        "  {:>5}  {:<8} {:>3}  {:<10} {:<9} {:<10} {:<16} {:>16} name",
-        "line", "scope", "lvl", "code", "split", "dimension", "measure", "amount"
+        "  {:>5}  {:<8} {:>3}  {:<10} {:<9} {:<10} {:<16} {:>16} {:<12} name",
+        "line", "scope", "lvl", "code", "split", "dimension", "measure", "amount", "evidence"
     );
     for f in facts {
         let _ = writeln!(
             out,
-            "  {:>5}  {:<8} {:>3}  {:<10} {:<9} {:<10} {:<16} {:>16} {}{}",
+            "  {:>5}  {:<8} {:>3}  {:<10} {:<9} {:<10} {:<16} {:>16} {:<12} {}{}",
             f.line,
             f.fund_scope.as_str(),
             f.level.map_or_else(|| "?".into(), |l| l.to_string()),
@@ -85,6 +90,7 @@ fn section(out: &mut String, statement: Statement, facts: &[&Fact]) {
             f.dimension.as_str(),
             f.measure.as_str(),
             format!("{} {}", f.amount, f.unit),
+            f.evidence.as_str(),
             f.name,
             f.code_source.map_or(String::new(), |s| if s.as_str() == "printed" {
                 String::new()

@@ -29,6 +29,7 @@
 //! ```
 
 pub mod amount;
+pub mod audit;
 pub mod cache;
 pub mod codes;
 pub mod curate;

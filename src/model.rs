@@ -8,11 +8,23 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 use crate::amount::Amount;
-use crate::vocab::{CheckStatus, CodeSource, Dimension, FundScope, Measure, Phase, Split, Statement, Status, Unit};
+use crate::vocab::{
+    CheckStatus, CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Status, Unit,
+};
 
 /// A functional (3/5/7 digits: 类/款/项) or economic (3/5 digits) classification code.
+/// Deserialized through [`Code::parse`], so a cached code holds the same shape as a parsed one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Code(Box<str>);
+
+impl TryFrom<String> for Code {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Code, String> {
+        Code::parse(&text).ok_or_else(|| format!("not a classification code: {text:?}"))
+    }
+}
 
 impl Code {
     /// Accepts 3, 5 or 7 ASCII digits not starting with 0.
@@ -83,6 +95,9 @@ pub struct Fact {
     pub line: u32,
     /// 1-based page, where the input marks pages.
     pub page: Option<u16>,
+    /// What the report's arithmetic says of the figure: set by `reconcile::evidence` once the
+    /// document's checks are final, `Unchecked` until then.
+    pub evidence: Evidence,
 }
 
 impl Fact {
@@ -113,17 +128,86 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// What a parser stage gives: facts plus what it could not read.
+/// What a parser stage gives: facts, the printed amounts it read and chose not to record
+/// (and why), and what it could not read.
 #[derive(Debug, Default, Clone)]
 pub struct Parsed {
     pub facts: Vec<Fact>,
+    pub set_aside: Vec<SetAside>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Parsed {
     pub fn extend(&mut self, other: Parsed) {
         self.facts.extend(other.facts);
+        self.set_aside.extend(other.set_aside);
         self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// A printed amount a table parser read and, by the output contract, does not record: the
+/// self-audit counts it as accounted for, not as unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetAside {
+    pub line: u32,
+    pub amount: Amount,
+    pub why: AsideReason,
+}
+
+/// Why a read amount is not a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsideReason {
+    /// A zero in a cell the contract keeps no zero for (an empty cell printed as 0.00).
+    Zero,
+    /// A column the contract has no split or measure for (事业收入, 人员经费 under a 基本支出
+    /// group, 其中 columns).
+    NoMeaning,
+    /// The same figure printed again on its row (a subtotal column, 总计 on both halves).
+    Repeat,
+}
+
+/// What a document's self-audit found: the amount-like tokens printed in its statements and
+/// what became of them (docs/schema.md, "Evidence").
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Audit {
+    /// Amount-like tokens on the lines of the statements found.
+    pub tokens: u32,
+    /// Tokens that became facts.
+    pub read: u32,
+    /// Tokens recognised as not figures: codes, 行次 / 栏次 numbers, percentages, dates,
+    /// page and table numbers.
+    pub not_figures: u32,
+    /// Tokens read as figures that the contract does not record (see [`AsideReason`]).
+    pub set_aside: u32,
+    /// Tokens none of the above: figures the parsers did not read.
+    pub unread: u32,
+    /// Statements found, holding figures, of which not one was read.
+    pub unread_statements: Vec<Statement>,
+    /// Each statement segment's own count, in document order.
+    pub statements: Vec<StatementAudit>,
+}
+
+/// The self-audit of one statement segment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StatementAudit {
+    pub statement: Statement,
+    /// The line of its title.
+    pub line: u32,
+    pub tokens: u32,
+    pub unread: u32,
+}
+
+impl fmt::Display for StatementAudit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} of {} printed numbers not read", self.statement, self.unread, self.tokens)
+    }
+}
+
+impl Audit {
+    /// The share of tokens accounted for (read, recognised as not figures, or set aside);
+    /// `None` for a document whose statements print no amount.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.tokens > 0).then(|| f64::from(self.tokens - self.unread) / f64::from(self.tokens))
     }
 }
 
@@ -143,6 +227,10 @@ pub struct Check {
     pub status: CheckStatus,
     pub detail: String,
     pub line: u32,
+    /// The places in the document's `facts` of the figures the check compares: what its
+    /// outcome is evidence for or against. Empty for a check about something else (a code
+    /// correction).
+    pub members: Vec<u32>,
 }
 
 impl Check {
@@ -178,6 +266,8 @@ pub struct Document {
     pub facts: Vec<Fact>,
     pub checks: Vec<Check>,
     pub notes: Vec<Diagnostic>,
+    /// What was read of the figures its statements print.
+    pub audit: Audit,
 }
 
 impl Document {
@@ -193,6 +283,7 @@ impl Document {
             facts: Vec::new(),
             checks: Vec::new(),
             notes: Vec::new(),
+            audit: Audit::default(),
         }
     }
 
@@ -222,6 +313,7 @@ impl Fact {
             unit: Unit::Wan,
             line: 1,
             page: None,
+            evidence: Evidence::Unchecked,
         }
     }
 }
@@ -239,6 +331,15 @@ mod tests {
         assert!(Code::parse("201").unwrap().parent().is_none());
         assert!(Code::parse("201").unwrap().contains(&c));
         assert!(!Code::parse("202").unwrap().contains(&c));
+    }
+
+    #[test]
+    fn a_code_deserializes_only_through_parse() {
+        let ok: Code = serde_json::from_str("\"2010350\"").unwrap();
+        assert_eq!(ok.as_str(), "2010350");
+        for bad in ["\"\"", "\"20\"", "\"2O1\"", "\"０２０\""] {
+            assert!(serde_json::from_str::<Code>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

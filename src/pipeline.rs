@@ -308,6 +308,7 @@ fn finish_document(
         doc.checks.extend(across_reports);
         doc.checks.sort_by(|a, b| (a.line, &a.check, &a.subject).cmp(&(b.line, &b.check, &b.subject)));
     }
+    reconcile::evidence::assess(&mut doc.facts, &doc.checks);
     doc
 }
 

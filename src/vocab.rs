@@ -64,6 +64,18 @@ vocab! {
 }
 
 vocab! {
+    /// How far the report's own arithmetic vouches for a figure (docs/schema.md, "Evidence").
+    Evidence {
+        /// Takes part in at least one identity of the report that holds (rounding included).
+        Confirmed => "confirmed",
+        /// Takes part in identities, and every one of them fails.
+        Contradicted => "contradicted",
+        /// Takes part in no identity the report prints or implies.
+        Unchecked => "unchecked",
+    }
+}
+
+vocab! {
     /// Whether a report states what was spent or what is planned.
     Phase {
         /// 决算: final accounts.

@@ -59,8 +59,9 @@ fn inspect_shows_each_statement_and_the_checks_that_do_not_pass() {
         assert!(text.contains(&format!("\n== {statement} (")), "no {statement} section");
     }
     // Gold line 188: t03 合计 3,087.79; NOTES 002: t02 201 2,619.58 vs t03 2,619.57.
-    let t03_total =
-        |l: &&str| l.trim_start().starts_with("188 ") && l.contains(" total ") && l.ends_with("3087.79 万元 合计");
+    let t03_total = |l: &&str| {
+        l.trim_start().starts_with("188 ") && l.contains(" total ") && l.ends_with("3087.79 万元 confirmed    合计")
+    };
     assert!(text.lines().any(|l| t03_total(&l)), "{text}");
     assert!(text.contains("rounding line   189  t02_vs_t03"), "{text}");
     assert!(!text.contains("pass     line"), "passing checks only with --all-checks");

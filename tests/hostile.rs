@@ -81,14 +81,56 @@ fn truncated_mid_table_and_mid_number() {
     assert!(line_192.starts_with("2010399"));
     let cut_at = full.find(line_192).unwrap() + line_192.find("2,305.64").unwrap() + "2,305.6".len();
     let (_d, out) = run_with("truncated", &[("cut.txt", full.as_bytes()[..cut_at].to_vec())]);
-    let (status, _, notes) = document(&out, "cut.txt");
-    assert_eq!(status, "ok");
+    let (status, error, notes) = document(&out, "cut.txt");
+    // The cut line's figures are not read: the report says so, and is not `ok`.
+    assert_eq!(status, "partial");
+    assert!(
+        error.as_deref().is_some_and(|e| e.starts_with("t03: ") && e.ends_with("printed numbers not read")),
+        "{error:?}"
+    );
     assert!(notes.contains("ends in the middle of a number"), "{notes}");
+    assert!(notes.lines().any(|l| l == "line 192: t03: not read: 2,305.6"), "{notes}");
     // t01 and t02 are whole (9 + 42 gold rows); t03 keeps its gold rows of lines 188–191
     // (3 + 3 + 3 + 2) and loses line 192's, whose last figure was cut.
     let statements = facts_of(&out, "cut.txt");
     let count = |s: &str| statements.iter().filter(|x| *x == s).count();
     assert_eq!((count("t01"), count("t02"), count("t03")), (9, 42, 11));
+}
+
+/// Every amount of t03 (lines 188–208 of jianghan) replaced by one too large for DECIMAL(18,2):
+/// t03 is read as unread, the report is `partial` saying so, and every other statement's
+/// figures are still written.
+#[test]
+fn amounts_that_cannot_be_stored_leave_a_partial_report_with_its_other_figures() {
+    let huge = "1,000,000,000,000,000,000.00";
+    let amount = replace_amounts();
+    let text: String = jianghan()
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| if (187..208).contains(&i) { amount(l, huge) } else { l.to_string() })
+        .collect();
+    let (_d, out) = run_with("unstorable", &[("huge.txt", text.into_bytes())]);
+    let (status, error, notes) = document(&out, "huge.txt");
+    assert_eq!(status, "partial");
+    assert!(error.as_deref().is_some_and(|e| e.starts_with("t03: ")), "{error:?}");
+    assert!(notes.contains("cannot be stored exactly"), "{notes}");
+    let statements = facts_of(&out, "huge.txt");
+    let count = |s: &str| statements.iter().filter(|x| *x == s).count();
+    // Gold: t01 9 rows, t02 42, t05 46; t03 none left.
+    assert_eq!((count("t01"), count("t02"), count("t03"), count("t05")), (9, 42, 0, 46));
+}
+
+/// Replaces each decimal amount (`2,305.64`) of a line by `by`.
+fn replace_amounts() -> impl Fn(&str, &str) -> String {
+    |line: &str, by: &str| {
+        line.split('\t')
+            .map(|cell| {
+                let is_amount = cell.contains('.') && cell.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+                if is_amount { by.to_string() } else { cell.to_string() }
+            })
+            .collect::<Vec<_>>()
+            .join("\t")
+    }
 }
 
 #[test]

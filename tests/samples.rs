@@ -240,6 +240,44 @@ fn documents() -> BTreeMap<String, (String, String, Vec<String>)> {
     out
 }
 
+/// Per source file: its notes.
+fn notes() -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for b in batches(&corpus_output().join("documents.parquet")) {
+        for r in 0..b.num_rows() {
+            out.insert(text(&b, "source_file", r).unwrap_or_default(), list_text(&b, "notes", r));
+        }
+    }
+    out
+}
+
+/// The samples whose text holds figures no parser can place, and why: they are `partial`.
+/// The page-array JSON of shiquan was extracted without column positions, and its summary
+/// tables' sums do not tell which column a figure of a row is in (design.md: never guess).
+const PARTIAL: &[(&str, &str)] = &[(
+    "shanghai-putuo-shiquan-subdistrict-2026-unit-budget.json",
+    "left out: the text has no column positions and the table's sums do not tell their columns",
+)];
+
+/// A report whose figures were all read is `ok`; one with figures not read is `partial`, and
+/// each line whose numbers were not read is a line the parsers said why they left out.
+#[test]
+fn a_sample_is_partial_exactly_when_figures_were_not_read_and_each_unread_line_has_a_reason() {
+    let docs = documents();
+    let notes = notes();
+    for (file, why) in PARTIAL {
+        assert_eq!(docs[*file].1, "partial", "{file}");
+        let notes = &notes[*file];
+        let line_of = |n: &String| n.split(':').next().map(str::to_string);
+        let unread: Vec<&String> = notes.iter().filter(|n| n.contains(": not read: ")).collect();
+        assert!(!unread.is_empty(), "{file}: partial, but no unread line listed");
+        for n in unread {
+            let said = notes.iter().any(|m| line_of(m) == line_of(n) && m.contains(why));
+            assert!(said, "{file}: {n}: no reason given on that line");
+        }
+    }
+}
+
 /// Per report id: the (check, subject, status) of every check that does not pass.
 fn not_passing() -> BTreeMap<String, BTreeSet<(String, String, String)>> {
     let mut out: BTreeMap<String, BTreeSet<(String, String, String)>> = BTreeMap::new();
@@ -271,7 +309,7 @@ fn every_sample_report_is_listed() {
 }
 
 #[test]
-fn every_sample_reads_ok_with_exactly_the_statements_it_prints() {
+fn every_sample_reads_with_exactly_the_statements_it_prints() {
     let docs = documents();
     let mut wrong = Vec::new();
     for s in SAMPLES {
@@ -279,7 +317,8 @@ fn every_sample_reads_ok_with_exactly_the_statements_it_prints() {
             wrong.push(format!("{}: not in documents.parquet", s.file));
             continue;
         };
-        if status != "ok" {
+        let expected = if PARTIAL.iter().any(|(f, _)| *f == s.file) { "partial" } else { "ok" };
+        if status != expected {
             wrong.push(format!("{}: status {status}", s.file));
         }
         if found.iter().map(String::as_str).collect::<Vec<_>>() != s.statements {

@@ -5,6 +5,8 @@
 //! - `scores`: each report's recall and precision against the thresholds the issues set.
 //! - `output_contract`: the datasets' columns and types, spelled out by hand from docs/schema.md.
 //! - `checks`: the reports' own arithmetic: documented defects fail, the rest passes.
+//! - `evidence`: `confirmed` figures are exactly the gold's; gold figures in a holding
+//!   identity are confirmed; the self-audit's coverage and the README's triage query.
 //! - `codes`: every gold figure found carries gold's code (none invented).
 //! - `cli`: exit codes, `--help`, bad input, determinism and atomic publishing.
 //! - `hostile`: broken and hostile input, one test each.
@@ -23,6 +25,7 @@ mod cli;
 mod codes;
 mod consumers;
 mod crash;
+mod evidence;
 mod gold;
 mod hostile;
 mod incremental;

@@ -131,6 +131,7 @@ pub fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {
             Decimal::from_i128_with_scale(col.as_primitive::<Decimal128Type>().value(row), *s as u32).to_string()
         }
         arrow_schema::DataType::Boolean => col.as_boolean().value(row).to_string(),
+        arrow_schema::DataType::Float64 => col.as_primitive::<arrow_array::types::Float64Type>().value(row).to_string(),
         other => panic!("column {column}: unexpected type {other}"),
     })
 }
@@ -182,6 +183,7 @@ pub struct FactRow {
     pub measure: String,
     pub yuan: Decimal,
     pub line: i64,
+    pub evidence: String,
 }
 
 /// Every facts row of an output folder.
@@ -202,6 +204,7 @@ pub fn facts(output: &Path) -> Vec<FactRow> {
                 measure: t("measure"),
                 yuan: t("amount_yuan").parse().expect("decimal"),
                 line: t("source_line").parse().expect("line"),
+                evidence: t("evidence"),
             });
         }
     }

@@ -101,6 +101,7 @@ mod tests {
             facts,
             checks: vec![],
             notes,
+            audit: Default::default(),
         }
     }
 

@@ -20,11 +20,18 @@ pub mod words;
 
 mod reader;
 
-use crate::model::{Meta, Parsed};
+use crate::model::{Diagnostic, Meta, Parsed};
 use crate::normalize::Line;
 
 /// Reads the figures of the prose.
 pub fn parse(prose: &[&[Line]], meta: &Meta) -> Parsed {
+    // The prose's measure words (预算数 a budget's or a final account's full-year budget) are
+    // read with the phase: without it no figure of the prose has an established meaning.
+    if meta.phase.is_none() {
+        let line = prose.iter().find_map(|run| run.first()).map_or(1, |l| l.no);
+        let note = "narrative: phase (决算/预算) not stated: the prose's figures are left out, their measure unknown";
+        return Parsed { diagnostics: vec![Diagnostic::new(line, note)], ..Parsed::default() };
+    }
     let glossary = path::Glossary::from_text(&outline::joined(prose));
     let mut reader = reader::Reader::new(meta, &glossary);
     for block in outline::blocks(prose) {

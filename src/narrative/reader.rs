@@ -14,7 +14,7 @@ use crate::codes::book::Found;
 use crate::codes::reference::REFERENCE;
 use crate::model::{Diagnostic, Fact, Meta, Parsed};
 use crate::normalize::clean_name;
-use crate::vocab::{Dimension, FundScope, Measure, Phase, Statement, Unit};
+use crate::vocab::{Dimension, Evidence, FundScope, Measure, Phase, Statement, Unit};
 
 use super::outline::Block;
 use super::path::{Glossary, Path, ending_path};
@@ -24,7 +24,7 @@ use super::words::{self, Lead, Subject};
 /// Reads blocks; keeps what one block tells the next.
 pub struct Reader<'a> {
     phase: Phase,
-    unit: Unit,
+    unit: Option<Unit>,
     year: Option<i16>,
     glossary: &'a Glossary,
     /// The fund scope the last total named: items listed after `财政拨款支出主要内容如下`
@@ -82,8 +82,9 @@ impl<'b> Cursor<'b> {
 impl<'a> Reader<'a> {
     pub fn new(meta: &Meta, glossary: &'a Glossary) -> Reader<'a> {
         Reader {
+            // `parse` reads no prose without a phase.
             phase: meta.phase.unwrap_or(Phase::Final),
-            unit: meta.unit.unwrap_or(Unit::Wan),
+            unit: meta.unit,
             year: meta.fiscal_year,
             glossary,
             list_scope: None,
@@ -281,9 +282,10 @@ impl<'a> Reader<'a> {
     }
 
     fn emit(&mut self, block: &Block, n: Number, s: &Subject, l: &Lead) {
-        let unit = match n.after {
-            After::Money(u) => u,
-            _ => self.unit,
+        let unit = match (n.after, self.unit) {
+            (After::Money(u), _) | (_, Some(u)) => u,
+            // No unit in the sentence and none in the document: never assumed.
+            _ => return,
         };
         // A stated zero is a fact only for a function item or a 三公 item.
         if n.amount.is_zero() && !matches!(s.dimension, Dimension::Function | Dimension::ThreePublic) {
@@ -321,6 +323,7 @@ impl<'a> Reader<'a> {
                 unit,
                 line,
                 page,
+                evidence: Evidence::Unchecked,
             });
         }
     }

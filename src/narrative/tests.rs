@@ -169,8 +169,22 @@ fn odd_text_never_panics() {
 #[test]
 fn an_amount_without_a_subject_is_a_diagnostic() {
     let lines = normalize::lines("一、收入支出决算总体情况说明\n支出决算为 5 万元。\n");
-    let parsed = super::parse(&[&lines], &Meta::default());
+    let parsed = super::parse(&[&lines], &Meta { phase: Some(Phase::Final), ..Meta::default() });
     assert!(parsed.facts.is_empty());
     let notes: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(notes, ["line 2: narrative: 5万元 stated without a subject to give it"]);
+}
+
+/// Without a phase the prose's measure words cannot be read: its figures are left out, with
+/// one note, not published under a guessed measure.
+#[test]
+fn prose_without_a_phase_gives_no_figures_and_says_why() {
+    let lines = normalize::lines("一、收入支出总体情况说明\n收入合计 5.00 万元。\n");
+    let parsed = super::parse(&[&lines], &Meta::default());
+    assert!(parsed.facts.is_empty());
+    let notes: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        ["line 1: narrative: phase (决算/预算) not stated: the prose's figures are left out, their measure unknown"]
+    );
 }

@@ -12,7 +12,7 @@ use crate::FastMap;
 use crate::model::{Check, Code, Fact};
 use crate::vocab::{Dimension, FundScope, Measure, Split, Statement, ThreePublicItem};
 
-use super::{Identity, subject};
+use super::{Identity, place, subject};
 
 /// Every cross-statement check of the document.
 pub fn checks(facts: &[Fact]) -> Vec<Check> {
@@ -75,7 +75,7 @@ fn same_codes(facts: &[Fact], a: (Statement, FundScope), b: (Statement, FundScop
                 terms: vec![fa],
                 detail: format!("{} {} {} = {} line {}", a.0, subject(fa), fa.split, b.0, fb.line),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }
@@ -122,6 +122,11 @@ fn income_plus_balances(facts: &[Fact], balances: &[&Fact]) -> Option<Check> {
             terms.join(" ")
         ),
         line: spending.line,
+        members: [income, spending]
+            .into_iter()
+            .chain(balances.iter().copied())
+            .filter_map(|f| place(facts, f))
+            .collect(),
     })
 }
 
@@ -165,7 +170,7 @@ fn basic_by_economics(facts: &[Fact]) -> Option<Check> {
         terms,
         detail: "t06 人员经费合计 + 公用经费合计 = t05 合计 基本支出".to_string(),
     }
-    .evaluate()
+    .evaluate(facts)
 }
 
 /// The table row a narrative figure restates: same fund scope, split and measure, and the
@@ -216,7 +221,7 @@ fn narrative_vs_table(facts: &[Fact]) -> Vec<Check> {
                 terms: vec![n],
                 detail: format!("narrative line {} = {} line {}", n.line, t.statement, t.line),
             }
-            .evaluate()
+            .evaluate(facts)
             .map(|c| Check { line: n.line, ..c })
         })
         .collect()

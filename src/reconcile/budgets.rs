@@ -67,8 +67,9 @@ impl Budget {
         }
         doc.facts
             .iter()
-            .filter(|f| f.measure == Measure::InitialBudget)
-            .filter_map(|f| {
+            .zip(0u32..)
+            .filter(|(f, _)| f.measure == Measure::InitialBudget)
+            .filter_map(|(f, place)| {
                 let (budget, ulp, line) = self.figures.get(&key(f)?)?;
                 let actual = f.amount_yuan()?;
                 let tolerance = (*ulp).max(f.amount.ulp_yuan(f.unit));
@@ -83,6 +84,7 @@ impl Budget {
                         f.line, self.source_file
                     ),
                     line: f.line,
+                    members: vec![place],
                 })
             })
             .collect()
@@ -112,6 +114,7 @@ mod tests {
             facts,
             checks: vec![],
             notes: vec![],
+            audit: Default::default(),
         }
     }
 
@@ -131,6 +134,7 @@ mod tests {
             unit: Unit::Wan,
             line: 9,
             page: None,
+            evidence: crate::vocab::Evidence::Unchecked,
         }
     }
 

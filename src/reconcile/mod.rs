@@ -14,6 +14,7 @@
 
 pub mod across;
 pub mod budgets;
+pub mod evidence;
 pub mod within;
 
 use rust_decimal::Decimal;
@@ -47,13 +48,15 @@ pub struct Identity<'a> {
 }
 
 impl Identity<'_> {
-    /// Evaluates the identity; `None` when an amount cannot be expressed in yuan.
-    pub fn evaluate(self) -> Option<Check> {
+    /// Evaluates the identity on the document's `facts`, which its figures are borrowed from;
+    /// `None` when an amount cannot be expressed in yuan.
+    pub fn evaluate(self, facts: &[Fact]) -> Option<Check> {
         let expected = self.total.amount_yuan()?;
         let actual = self.terms.iter().map(|t| t.amount_yuan()).sum::<Option<Decimal>>()?;
         // One unit in the last printed place per summed term, and of the total itself.
         let tolerance = self.terms.iter().map(|t| t.amount.ulp_yuan(t.unit)).max().unwrap_or_default()
             * Decimal::from(self.terms.len().max(1));
+        let members = std::iter::once(self.total).chain(self.terms.iter().copied());
         Some(Check {
             check: self.check,
             subject: self.subject,
@@ -62,8 +65,19 @@ impl Identity<'_> {
             status: status(actual - expected, tolerance),
             detail: self.detail,
             line: self.total.line,
+            members: members.filter_map(|f| place(facts, f)).collect(),
         })
     }
+}
+
+/// The place of `f` in `facts`, which it is borrowed from: a check records its figures by
+/// place, so that their evidence can be set once the checks are final. Computed from the
+/// addresses (facts are one slice), and confirmed by identity, not by equality.
+pub fn place(facts: &[Fact], f: &Fact) -> Option<u32> {
+    let offset = (f as *const Fact as usize).checked_sub(facts.as_ptr() as usize)?;
+    let i = offset / std::mem::size_of::<Fact>().max(1);
+    let same = facts.get(i).is_some_and(|g| std::ptr::eq(g, f));
+    same.then(|| u32::try_from(i).ok()).flatten()
 }
 
 /// Pass when equal, rounding within the tolerance, fail beyond it.
@@ -119,5 +133,6 @@ fn correction_check(c: &Correction) -> Check {
             kids.join(" + ")
         ),
         line: c.line,
+        members: Vec::new(),
     }
 }

@@ -32,11 +32,11 @@ pub fn checks(facts: &[Fact]) -> Vec<Check> {
     let mut out = Vec::new();
     for ((statement, ..), column) in &columns(facts) {
         if *statement == Statement::Narrative {
-            out.extend(narrative_classes(column));
+            out.extend(narrative_classes(facts, column));
             continue;
         }
-        out.extend(children_sums(*statement, column));
-        out.extend(total_sums(*statement, column));
+        out.extend(children_sums(facts, *statement, column));
+        out.extend(total_sums(facts, *statement, column));
     }
     out.extend(splits(facts));
     out.extend(funds(facts));
@@ -54,7 +54,7 @@ fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<&'a Code, &'a Fact> {
     out
 }
 
-fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
+fn children_sums(facts: &[Fact], statement: Statement, column: &[&Fact]) -> Vec<Check> {
     let coded = by_code(column);
     let mut children: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
     for (code, f) in &coded {
@@ -74,13 +74,13 @@ fn children_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
                 terms: kids,
                 detail: sum_detail(code.as_str(), names),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }
 
 /// The level-0 rows of a column and the rows they add up.
-fn total_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
+fn total_sums(facts: &[Fact], statement: Statement, column: &[&Fact]) -> Vec<Check> {
     let totals: Vec<&Fact> = column.iter().copied().filter(|f| f.level == Some(0)).collect();
     totals
         .iter()
@@ -94,7 +94,7 @@ fn total_sums(statement: Statement, column: &[&Fact]) -> Vec<Check> {
                 terms,
                 detail: sum_detail(&total.name, names),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }
@@ -130,7 +130,7 @@ fn terms_of<'a>(statement: Statement, total: &Fact, column: &[&'a Fact]) -> Opti
 }
 
 /// t09's vehicle subtotal against its two parts.
-fn vehicle_subtotals(column: &[&Fact]) -> Vec<Check> {
+fn vehicle_subtotals(facts: &[Fact], column: &[&Fact]) -> Vec<Check> {
     let parts: Vec<&Fact> =
         column.iter().copied().filter(|f| f.dimension == Dimension::ThreePublic && f.level == Some(2)).collect();
     column
@@ -146,7 +146,7 @@ fn vehicle_subtotals(column: &[&Fact]) -> Vec<Check> {
                 terms: parts.clone(),
                 detail: format!("{} = 购置 + 运行", sub.name),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }
@@ -176,13 +176,13 @@ fn splits(facts: &[Fact]) -> Vec<Check> {
                 terms: parts,
                 detail: sum_detail("total", names),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect();
     let t09: Vec<&Fact> = facts.iter().filter(|f| f.statement == Statement::T09).collect();
     for measure in Measure::ALL {
         let column: Vec<&Fact> = t09.iter().copied().filter(|f| f.measure == *measure).collect();
-        out.extend(vehicle_subtotals(&column));
+        out.extend(vehicle_subtotals(facts, &column));
     }
     out
 }
@@ -207,14 +207,14 @@ fn funds(facts: &[Fact]) -> Vec<Check> {
                 terms: parts,
                 detail: "合计 = 一般公共预算 + 政府性基金 + 国有资本经营".to_string(),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }
 
 /// The prose's classes (each once) against each expenditure total it states for the same
 /// fund scope and measure.
-fn narrative_classes(column: &[&Fact]) -> Vec<Check> {
+fn narrative_classes(facts: &[Fact], column: &[&Fact]) -> Vec<Check> {
     let mut classes: Vec<&Fact> = Vec::new();
     for f in column.iter().copied().filter(|f| f.dimension == Dimension::Function && f.level == Some(1)) {
         if !classes.iter().any(|c| subject(c) == subject(f)) {
@@ -243,7 +243,7 @@ fn narrative_classes(column: &[&Fact]) -> Vec<Check> {
                 terms: classes.clone(),
                 detail: sum_detail(&total.name, names),
             }
-            .evaluate()
+            .evaluate(facts)
         })
         .collect()
 }

@@ -8,7 +8,8 @@
 use std::sync::{Arc, LazyLock};
 
 use arrow_array::builder::{
-    BooleanBuilder, Decimal128Builder, Int8Builder, Int16Builder, Int32Builder, ListBuilder, StringBuilder,
+    BooleanBuilder, Decimal128Builder, Float64Builder, Int8Builder, Int16Builder, Int32Builder, ListBuilder,
+    StringBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -17,21 +18,26 @@ use rust_decimal::Decimal;
 use crate::PARSER_VERSION;
 use crate::curate::{self, Curated};
 use crate::model::{Check, Document, Fact};
-use crate::vocab::ThreePublicItem;
+use crate::vocab::{Evidence, ThreePublicItem};
 
 /// The column of a row's 1-based line in its report, in every dataset but documents.
 pub const SOURCE_LINE: &str = "source_line";
 
 /// DECIMAL(18,2), the type of every amount.
 pub const AMOUNT: DataType = DataType::Decimal128(18, 2);
+/// The smallest count of hundredths DECIMAL(18,2) cannot hold.
+const MAX_CENTS: u128 = 10u128.pow(18);
 
 /// A row of a dataset together with the document it belongs to.
 pub type Owned<'a, T> = (&'a Document, T);
 
-/// Columns being built: each call appends one field and its array.
+/// Columns being built: each call appends one field and its array. A column whose values
+/// cannot be written keeps its field (so the schema stays whole) and records why, and
+/// [`Columns::batch`] gives that error instead of a batch.
 struct Columns {
     fields: Vec<Field>,
     arrays: Vec<ArrayRef>,
+    error: Option<ArrowError>,
 }
 
 fn clamp_i32(n: impl TryInto<i32>) -> i32 {
@@ -47,7 +53,7 @@ fn cents(value: Decimal) -> i128 {
 
 impl Columns {
     fn new() -> Columns {
-        Columns { fields: Vec::new(), arrays: Vec::new() }
+        Columns { fields: Vec::new(), arrays: Vec::new(), error: None }
     }
 
     fn push(mut self, field: Field, array: ArrayRef) -> Columns {
@@ -94,18 +100,62 @@ impl Columns {
         self.push(Field::new(name, DataType::Int32, false), Arc::new(b.finish()))
     }
 
+    fn f64(self, name: &str, values: impl Iterator<Item = Option<f64>>) -> Columns {
+        let mut b = Float64Builder::new();
+        b.extend(values);
+        self.push(Field::new(name, DataType::Float64, true), Arc::new(b.finish()))
+    }
+
     fn boolean(self, name: &str, values: impl Iterator<Item = bool>) -> Columns {
         let mut b = BooleanBuilder::new();
         b.extend(values.map(Some));
         self.push(Field::new(name, DataType::Boolean, false), Arc::new(b.finish()))
     }
 
-    fn decimal(self, name: &str, values: impl Iterator<Item = Decimal>) -> Columns {
+    /// A nullable DECIMAL(18,2) column: a check's difference of two storable amounts may
+    /// itself need more than 18 digits, and is then NULL.
+    fn decimal_or_null(self, name: &str, values: impl Iterator<Item = Option<Decimal>>) -> Columns {
         let mut b = Decimal128Builder::new();
-        values.for_each(|v| b.append_value(cents(v)));
-        // 18 digits and scale 2 always hold a DECIMAL(18,2) amount: facts are checked on creation.
-        let array = b.finish().with_precision_and_scale(18, 2).unwrap_or_else(|_| Decimal128Builder::new().finish());
-        self.push(Field::new(name, AMOUNT, false), Arc::new(array))
+        values.for_each(|v| b.append_option(v.map(cents)));
+        match b.finish().with_precision_and_scale(18, 2) {
+            Ok(a) => self.push(Field::new(name, AMOUNT, true), Arc::new(a)),
+            Err(e) => self.fail(name, e),
+        }
+    }
+
+    fn fail(mut self, name: &str, e: ArrowError) -> Columns {
+        self.error.get_or_insert(e);
+        self.push(Field::new(name, AMOUNT, false), Arc::new(Decimal128Builder::new().finish()))
+    }
+
+    /// A DECIMAL(18,2) column. Every value must be present and fit 18 digits: facts are
+    /// checked on creation, so a missing or oversized value is a bug, reported as an error
+    /// rather than written as some other number.
+    fn decimal(self, name: &str, values: impl Iterator<Item = Option<Decimal>>) -> Columns {
+        let mut b = Decimal128Builder::new();
+        let mut missing = 0usize;
+        for v in values {
+            match v {
+                Some(v) => b.append_value(cents(v)),
+                None => {
+                    missing += 1;
+                    b.append_null();
+                }
+            }
+        }
+        let array = b.finish().with_precision_and_scale(18, 2).and_then(|a| {
+            a.validate_decimal_precision(18)?;
+            Ok(a)
+        });
+        match array {
+            Ok(a) if missing == 0 => self.push(Field::new(name, AMOUNT, false), Arc::new(a)),
+            outcome => {
+                let why = outcome.err().unwrap_or_else(|| {
+                    ArrowError::InvalidArgumentError(format!("{name}: {missing} amounts cannot be stated in yuan"))
+                });
+                self.fail(name, why)
+            }
+        }
     }
 
     /// The document columns every curated dataset starts with.
@@ -122,6 +172,9 @@ impl Columns {
     }
 
     fn batch(self) -> Result<RecordBatch, ArrowError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
         let schema = self.schema();
         RecordBatch::try_new(schema, self.arrays)
     }
@@ -148,6 +201,21 @@ fn documents_columns(docs: &[&Document]) -> Columns {
         .i32("checks_failed", d().map(|x| clamp_i32(x.checks_failed())))
         .utf8("parser_version", false, d().map(|_| Some(PARSER_VERSION)))
         .list("notes", d().map(|x| x.notes.iter().map(|n| n.to_string()).collect()))
+        .i32("amount_tokens", d().map(|x| clamp_i32(x.audit.tokens)))
+        .i32("tokens_read", d().map(|x| clamp_i32(x.audit.read)))
+        .i32("tokens_not_figures", d().map(|x| clamp_i32(x.audit.not_figures)))
+        .i32("tokens_set_aside", d().map(|x| clamp_i32(x.audit.set_aside)))
+        .i32("tokens_unread", d().map(|x| clamp_i32(x.audit.unread)))
+        .f64("coverage", d().map(|x| x.audit.coverage()))
+        .list("unread_statements", d().map(|x| x.audit.unread_statements.iter().map(|s| s.as_str()).collect()))
+        .i32(
+            "facts_confirmed",
+            d().map(|x| clamp_i32(x.facts.iter().filter(|f| f.evidence == Evidence::Confirmed).count())),
+        )
+        .i32(
+            "facts_contradicted",
+            d().map(|x| clamp_i32(x.facts.iter().filter(|f| f.evidence == Evidence::Contradicted).count())),
+        )
 }
 
 fn facts_columns(rows: &[Owned<&Fact>]) -> Columns {
@@ -168,21 +236,23 @@ fn facts_columns(rows: &[Owned<&Fact>]) -> Columns {
         .utf8("name", false, f().map(|x| Some(x.name.as_str())))
         .utf8("split", false, f().map(|x| Some(x.split.as_str())))
         .utf8("measure", false, f().map(|x| Some(x.measure.as_str())))
-        .decimal("amount", f().map(|x| x.amount.value()))
+        .decimal("amount", f().map(|x| Some(x.amount.value())))
         .utf8("unit", false, f().map(|x| Some(x.unit.as_str())))
-        .decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+        .decimal("amount_yuan", f().map(|x| x.amount_yuan()))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
         .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .i16("source_page", f().map(|x| x.page.and_then(|p| i16::try_from(p).ok())))
+        .utf8("evidence", false, f().map(|x| Some(x.evidence.as_str())))
 }
 
 /// The tail every curated dataset ends with.
 fn provenance<'a>(cols: Columns, rows: &[Owned<'a, Curated<'a>>]) -> Columns {
     let f = || facts_of(rows);
-    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan()))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
         .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
+        .utf8("evidence", false, f().map(|x| Some(x.evidence.as_str())))
 }
 
 fn functional_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
@@ -196,11 +266,12 @@ fn functional_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
         .utf8("name", false, f().map(|x| Some(x.name.as_str())))
         .utf8("split", false, f().map(|x| Some(x.split.as_str())))
         .utf8("measure", false, f().map(|x| Some(x.measure.as_str())));
-    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan().unwrap_or_default()))
+    cols.decimal("amount_yuan", f().map(|x| x.amount_yuan()))
         .utf8("code_source", false, f().map(|x| Some(x.code_source.map_or("unresolved", |s| s.as_str()))))
         .utf8("source", false, f().map(|x| Some(x.statement.source().as_str())))
         .i32(SOURCE_LINE, f().map(|x| clamp_i32(x.line)))
         .boolean("is_primary", rows.iter().map(|(_, c)| c.is_primary))
+        .utf8("evidence", false, f().map(|x| Some(x.evidence.as_str())))
 }
 
 fn economic_columns<'a>(rows: &[Owned<'a, Curated<'a>>]) -> Columns {
@@ -252,9 +323,9 @@ fn checks_columns<'a>(rows: &[Owned<'a, &'a Check>]) -> Columns {
         .document(rows)
         .utf8("check", false, c().map(|x| Some(x.check.as_str())))
         .utf8("subject", false, c().map(|x| Some(x.subject.as_str())))
-        .decimal("expected", c().map(|x| x.expected))
-        .decimal("actual", c().map(|x| x.actual))
-        .decimal("diff", c().map(|x| x.diff()))
+        .decimal("expected", c().map(|x| Some(x.expected)))
+        .decimal("actual", c().map(|x| Some(x.actual)))
+        .decimal_or_null("diff", c().map(|x| Some(x.diff()).filter(|d| cents(*d).unsigned_abs() < MAX_CENTS)))
         .utf8("status", false, c().map(|x| Some(x.status.as_str())))
         .utf8("detail", false, c().map(|x| Some(x.detail.as_str())))
         .i32(SOURCE_LINE, c().map(|x| clamp_i32(x.line)))

@@ -14,8 +14,8 @@
 //! column. Does not resolve missing codes.
 
 use crate::amount::Amount;
-use crate::model::{Code, Diagnostic, Fact, Parsed};
-use crate::vocab::{CodeSource, Dimension, FundScope, Measure, Phase, Split, Statement, Unit};
+use crate::model::{AsideReason, Code, Diagnostic, Fact, Parsed, SetAside};
+use crate::vocab::{CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Unit};
 
 use super::grid::{Column, Grid, Role};
 use super::records::Record;
@@ -24,7 +24,9 @@ use super::split_value::{self, Identity};
 /// What the document tells a table parser.
 #[derive(Debug, Clone, Copy)]
 pub struct Context {
-    pub phase: Phase,
+    /// The document's phase, when it states one: without it only the columns whose headers
+    /// name their measure (决算数, 年初预算, …) are read.
+    pub phase: Option<Phase>,
     /// The statement's unit (its own header's, else the document's).
     pub unit: Unit,
     pub fiscal_year: Option<i16>,
@@ -89,10 +91,20 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
         }
         let rec = &Record { amounts, ..rec.clone() };
         let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
+        let line = rec.line.no;
         for &(col, amount) in &rec.amounts {
+            let aside = |why| SetAside { line, amount, why };
             let Some(column) = grid.columns.get(col) else { continue };
-            let Some(target) = row_targets.get(col).copied().flatten() else { continue };
+            let Some(target) = row_targets.get(col).copied().flatten() else {
+                // A column of no measure is not read (the audit counts it unread); one outside
+                // the contract is set aside.
+                if measure(column, ctx).is_some() {
+                    out.set_aside.push(aside(AsideReason::NoMeaning));
+                }
+                continue;
+            };
             if amount.is_zero() && !keeps_zero(statement, &row, target) {
+                out.set_aside.push(aside(AsideReason::Zero));
                 continue;
             }
             match subtotal_column(statement, column) {
@@ -102,12 +114,12 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
                     let named = Row { name: label.to_string(), code: None, ..row };
                     push_fact(&mut out, statement, &named, target, amount, rec, ctx.unit);
                 }
-                Some(_) => {}
+                Some(_) => out.set_aside.push(aside(AsideReason::Repeat)),
                 None => push_fact(&mut out, statement, &row, target, amount, rec, ctx.unit),
             }
         }
     }
-    dedupe_totals(&mut out.facts);
+    dedupe_totals(&mut out);
     out
 }
 
@@ -235,22 +247,30 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
         .collect()
 }
 
-/// The measure a column's header states, or the document's default.
-pub(super) fn measure(column: &Column, ctx: &Context) -> Measure {
+/// The measure a column's header states, read with the document's phase; `None` when the
+/// document states no phase and the header names no measure that needs none.
+pub(super) fn measure(column: &Column, ctx: &Context) -> Option<Measure> {
     let prior = ctx.fiscal_year.is_some_and(|y| column.path.iter().any(|p| mentions_year_before(p, y)));
-    if column.says("年初预算") {
+    Some(if column.says("年初预算") {
         Measure::InitialBudget
     } else if column.says("全年预算") || column.says("调整后预算") {
         Measure::FullYearBudget
-    } else if ctx.phase == Phase::Final {
-        // `预算数` in a final account is the adjusted full-year budget (the standard note on
-        // the 三公 table says so); `一般公共预算` names a fund, not a measure.
-        if column.says("预算数") { Measure::FullYearBudget } else { Measure::Final }
-    } else if prior || column.says("上年") {
-        if column.says("执行") || column.says("决算") { Measure::PriorActual } else { Measure::PriorBudget }
     } else {
-        Measure::Budget
-    }
+        match ctx.phase? {
+            // `预算数` in a final account is the adjusted full-year budget (the standard note
+            // on the 三公 table says so); `一般公共预算` names a fund, not a measure.
+            Phase::Final if column.says("预算数") => Measure::FullYearBudget,
+            Phase::Final => Measure::Final,
+            Phase::Budget if prior || column.says("上年") => {
+                if column.says("执行") || column.says("决算") {
+                    Measure::PriorActual
+                } else {
+                    Measure::PriorBudget
+                }
+            }
+            Phase::Budget => Measure::Budget,
+        }
+    })
 }
 
 /// True when `text` prints a year from 1990 to the one before `year` as four digits.
@@ -267,7 +287,7 @@ fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx:
     if column.role != Role::Amount {
         return None;
     }
-    let measure = measure(column, ctx);
+    let measure = measure(column, ctx)?;
     let target = |fund_scope, split| Some(Target { fund_scope, split, measure });
     match statement {
         Statement::T01 => match side {
@@ -406,22 +426,28 @@ pub(super) fn push_fact(
         unit,
         line: rec.line.no,
         page: rec.line.page,
+        evidence: Evidence::Unchecked,
     });
 }
 
-/// A total printed on both halves of one line (t01's 总计 | 总计) is one figure.
-fn dedupe_totals(facts: &mut Vec<Fact>) {
+/// A total printed on both halves of one line (t01's 总计 | 总计) is one figure: the second
+/// is set aside as a repeat.
+fn dedupe_totals(out: &mut Parsed) {
     let mut seen: Vec<Fact> = Vec::new();
-    facts.retain(|f| {
+    let mut repeats = Vec::new();
+    out.facts.retain(|f| {
         if f.dimension != Dimension::Total {
             return true;
         }
         let duplicate = seen.iter().any(|s| s == f);
-        if !duplicate {
+        if duplicate {
+            repeats.push(SetAside { line: f.line, amount: f.amount, why: AsideReason::Repeat });
+        } else {
             seen.push(f.clone());
         }
         !duplicate
     });
+    out.set_aside.extend(repeats);
 }
 
 #[cfg(test)]
@@ -436,7 +462,7 @@ mod tests {
     fn a_split_value_is_joined_when_total_equals_basic_plus_project() {
         let lines = normalize::lines(&ocr_fixture("split-value-expenditure.txt", None));
         let seg = segment::segment(&lines);
-        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+        let ctx = Context { phase: Some(Phase::Final), unit: Unit::Wan, fiscal_year: Some(2023) };
         let parsed = parse(&seg.tables[0], &ctx);
         let got: Vec<(String, Split, String)> = parsed
             .facts

@@ -12,7 +12,7 @@ use crate::vocab::{Dimension, Measure, Phase, Split, Unit};
 
 use super::{Context, parse};
 
-const CONTEXT: Context = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+const CONTEXT: Context = Context { phase: Some(Phase::Final), unit: Unit::Wan, fiscal_year: Some(2023) };
 
 /// A fixture's statement: its facts and notes, and a map from source lines to its lines.
 struct Parsed {

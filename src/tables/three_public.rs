@@ -11,7 +11,7 @@
 //! by its own word (`购置费` under `公务用车购置及运行费`) is named with the group's subject
 //! (`公务用车购置费`). Does not record 机关运行经费.
 
-use crate::model::{Diagnostic, Parsed};
+use crate::model::{AsideReason, Diagnostic, Parsed, SetAside};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Statement};
 
 use super::grid::{Column, Grid, Role};
@@ -79,8 +79,15 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
                 .map(|d| Diagnostic { message: format!("t09: {}", d.message), ..d }),
         );
         for (col, amount) in amounts {
-            let Some(column) = columns.iter().find(|c| c.col == col) else { continue };
+            let aside = |why| SetAside { line: rec.line.no, amount, why };
+            let Some(column) = columns.iter().find(|c| c.col == col) else {
+                if grid.columns.get(col).is_some_and(|c| measure(c, ctx).is_some()) {
+                    out.set_aside.push(aside(AsideReason::NoMeaning));
+                }
+                continue;
+            };
             if amount.is_zero() {
+                out.set_aside.push(aside(AsideReason::Zero));
                 continue;
             }
             let row = Row {
@@ -117,7 +124,7 @@ fn item_column(col: usize, column: &Column, ctx: &Context) -> Option<ItemColumn>
         Item::Vehicle | Item::Overseas | Item::Reception => (leaf.clone(), 1),
         Item::Purchase | Item::Operation => (qualified(leaf, &labels), 2),
     };
-    Some(ItemColumn { col, item, name, level, measure: measure(column, ctx) })
+    Some(ItemColumn { col, item, name, level, measure: measure(column, ctx)? })
 }
 
 /// A part printed under its group by its own word only (`购置费` under `公务用车购置及运行费`)
@@ -195,7 +202,7 @@ fn measures_by_order(
 ) -> Option<Diagnostic> {
     let [first, second] = halves else { return None };
     let items = |r: &std::ops::Range<usize>| columns[r.clone()].iter().map(|c| c.item).collect::<Vec<_>>();
-    if ctx.phase != Phase::Final || items(first) != items(second) {
+    if ctx.phase != Some(Phase::Final) || items(first) != items(second) {
         return None;
     }
     let uniform = |r: &std::ops::Range<usize>| {
@@ -247,7 +254,7 @@ mod tests {
         let lines = normalize::lines(&ocr_fixture("three-public-halves.txt", Some(section)));
         let g = grid::grid(&lines).expect("a grid");
         let (recs, _) = records::records(&g);
-        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2023) };
+        let ctx = Context { phase: Some(Phase::Final), unit: Unit::Wan, fiscal_year: Some(2023) };
         facts(&g, &recs, &ctx)
     }
 

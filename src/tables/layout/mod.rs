@@ -311,7 +311,7 @@ mod tests {
         let lines = normalize::lines(&text);
         let seg = segment::segment(&lines);
         let table = seg.tables.first().unwrap_or_else(|| panic!("{section}: no statement"));
-        parse(table, &Context { phase, unit: Unit::Wan, fiscal_year: Some(year) })
+        parse(table, &Context { phase: Some(phase), unit: Unit::Wan, fiscal_year: Some(year) })
     }
 
     /// (code or name, split, amount) of the facts on a fixture line.
@@ -540,7 +540,7 @@ mod random_tests {
             "- 7 -",
         ];
         let mut rng = Rng(0x1a70_c0de);
-        let ctx = Context { phase: Phase::Final, unit: Unit::Wan, fiscal_year: Some(2024) };
+        let ctx = Context { phase: Some(Phase::Final), unit: Unit::Wan, fiscal_year: Some(2024) };
         for _ in 0..300 {
             let mut text = String::from("支出决算表\n单位：万元\n");
             let lines = 5 + rng.next() % 40;

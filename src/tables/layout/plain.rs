@@ -510,7 +510,7 @@ mod fixture_tests {
         let lines = normalize::lines(&text);
         let seg = segment::segment(&lines);
         let table = seg.tables.first().unwrap_or_else(|| panic!("{section}: no statement"));
-        parse(table, &Context { phase: Phase::Budget, unit: Unit::Yuan, fiscal_year: Some(2026) })
+        parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Yuan, fiscal_year: Some(2026) })
     }
 
     fn splits(p: &Parsed, code: &str) -> Vec<(Split, String)> {

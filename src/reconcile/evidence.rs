@@ -1,0 +1,67 @@
+//! What the checks say of each figure.
+//!
+//! Takes a document's facts and its final checks (each naming the facts it compares, by
+//! place); gives every fact its [`Evidence`]: `confirmed` when at least one identity it takes
+//! part in holds (exactly or within rounding), `contradicted` when every identity it takes
+//! part in fails, `unchecked` when it takes part in none. Runs once the checks are final: at
+//! the end of a document's parse, and again in the run's second pass after codes learned from
+//! the corpus or the published budget added checks. Does not run or change any check.
+
+use crate::model::{Check, Fact};
+use crate::vocab::{CheckStatus, Evidence};
+
+/// Sets each fact's evidence from the checks.
+pub fn assess(facts: &mut [Fact], checks: &[Check]) {
+    for f in facts.iter_mut() {
+        f.evidence = Evidence::Unchecked;
+    }
+    for check in checks {
+        let holds = check.status != CheckStatus::Fail;
+        for &place in &check.members {
+            let Some(f) = facts.get_mut(place as usize) else { continue };
+            f.evidence = match (f.evidence, holds) {
+                (_, true) | (Evidence::Confirmed, false) => Evidence::Confirmed,
+                _ => Evidence::Contradicted,
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::Amount;
+    use crate::vocab::Statement;
+
+    fn fact(amount: &str, line: u32) -> Fact {
+        Fact { amount: Amount::parse(amount).unwrap(), line, ..Fact::sample(Statement::T03, None, "x") }
+    }
+
+    fn check(status: CheckStatus, members: Vec<u32>) -> Check {
+        Check {
+            check: "t03.total_sum".into(),
+            subject: "合计".into(),
+            expected: Default::default(),
+            actual: Default::default(),
+            status,
+            detail: String::new(),
+            line: 1,
+            members,
+        }
+    }
+
+    #[test]
+    fn one_holding_identity_confirms_and_only_failing_ones_contradict() {
+        let mut facts = vec![fact("3.00", 1), fact("1.00", 2), fact("2.00", 3), fact("9.00", 4)];
+        let checks = [
+            check(CheckStatus::Rounding, vec![0, 1, 2]),
+            check(CheckStatus::Fail, vec![0, 3]),
+            check(CheckStatus::Fail, vec![3, 99]),
+        ];
+        assess(&mut facts, &checks);
+        let got: Vec<Evidence> = facts.iter().map(|f| f.evidence).collect();
+        assert_eq!(got, [Evidence::Confirmed, Evidence::Confirmed, Evidence::Confirmed, Evidence::Contradicted]);
+        assess(&mut facts, &[]);
+        assert!(facts.iter().all(|f| f.evidence == Evidence::Unchecked), "assessing again starts afresh");
+    }
+}
