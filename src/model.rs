@@ -229,8 +229,12 @@ pub struct Check {
     pub line: u32,
     /// The places in the document's `facts` of the figures the check compares: what its
     /// outcome is evidence for or against. Empty for a check about something else (a code
-    /// correction).
+    /// correction). The total (or the restated figure) comes first.
     pub members: Vec<u32>,
+    /// Whether the check holding confirms every member, or only the first. A sum of the
+    /// columns of one row (total = basic + project, t09's 合计 = its items) holds whichever
+    /// column is called which: it confirms the total, not what its terms are called.
+    pub confirms_terms: bool,
 }
 
 impl Check {

@@ -122,11 +122,12 @@ fn income_plus_balances(facts: &[Fact], balances: &[&Fact]) -> Option<Check> {
             terms.join(" ")
         ),
         line: spending.line,
-        members: [income, spending]
+        members: [spending, income]
             .into_iter()
             .chain(balances.iter().copied())
             .filter_map(|f| place(facts, f))
             .collect(),
+        confirms_terms: true,
     })
 }
 

@@ -85,6 +85,7 @@ impl Budget {
                     ),
                     line: f.line,
                     members: vec![place],
+                    confirms_terms: true,
                 })
             })
             .collect()

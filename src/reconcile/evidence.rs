@@ -2,8 +2,9 @@
 //!
 //! Takes a document's facts and its final checks (each naming the facts it compares, by
 //! place); gives every fact its [`Evidence`]: `confirmed` when at least one identity it takes
-//! part in holds (exactly or within rounding), `contradicted` when every identity it takes
-//! part in fails, `unchecked` when it takes part in none. Runs once the checks are final: at
+//! part in holds (exactly or within rounding) and binds it (a sum of one row's columns binds
+//! its total, not which term is which: see [`Check::confirms_terms`]), `contradicted` when
+//! every identity it takes part in fails, `unchecked` otherwise. Runs once the checks are final: at
 //! the end of a document's parse, and again in the run's second pass after codes learned from
 //! the corpus or the published budget added checks. Does not run or change any check.
 
@@ -17,11 +18,15 @@ pub fn assess(facts: &mut [Fact], checks: &[Check]) {
     }
     for check in checks {
         let holds = check.status != CheckStatus::Fail;
-        for &place in &check.members {
+        for (k, &place) in check.members.iter().enumerate() {
             let Some(f) = facts.get_mut(place as usize) else { continue };
+            let binds = k == 0 || check.confirms_terms;
             f.evidence = match (f.evidence, holds) {
-                (_, true) | (Evidence::Confirmed, false) => Evidence::Confirmed,
-                _ => Evidence::Contradicted,
+                (Evidence::Confirmed, _) => Evidence::Confirmed,
+                (_, true) if binds => Evidence::Confirmed,
+                // Held, but says nothing of which term this is: no evidence either way.
+                (e, true) => e,
+                (_, false) => Evidence::Contradicted,
             };
         }
     }
@@ -47,6 +52,7 @@ mod tests {
             detail: String::new(),
             line: 1,
             members,
+            confirms_terms: true,
         }
     }
 
@@ -63,5 +69,16 @@ mod tests {
         assert_eq!(got, [Evidence::Confirmed, Evidence::Confirmed, Evidence::Confirmed, Evidence::Contradicted]);
         assess(&mut facts, &[]);
         assert!(facts.iter().all(|f| f.evidence == Evidence::Unchecked), "assessing again starts afresh");
+    }
+
+    #[test]
+    fn a_sum_of_one_row_s_columns_confirms_its_total_only() {
+        let mut facts = vec![fact("3.00", 1), fact("1.00", 1), fact("2.00", 1)];
+        let columns = Check { confirms_terms: false, ..check(CheckStatus::Pass, vec![0, 1, 2]) };
+        assess(&mut facts, std::slice::from_ref(&columns));
+        let got: Vec<Evidence> = facts.iter().map(|f| f.evidence).collect();
+        assert_eq!(got, [Evidence::Confirmed, Evidence::Unchecked, Evidence::Unchecked]);
+        assess(&mut facts, &[Check { status: CheckStatus::Fail, ..columns }]);
+        assert!(facts.iter().all(|f| f.evidence == Evidence::Contradicted));
     }
 }

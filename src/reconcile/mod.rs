@@ -57,6 +57,7 @@ impl Identity<'_> {
         let tolerance = self.terms.iter().map(|t| t.amount.ulp_yuan(t.unit)).max().unwrap_or_default()
             * Decimal::from(self.terms.len().max(1));
         let members = std::iter::once(self.total).chain(self.terms.iter().copied());
+        let one_row = self.terms.iter().all(|t| t.line == self.total.line && t.statement == self.total.statement);
         Some(Check {
             check: self.check,
             subject: self.subject,
@@ -66,6 +67,7 @@ impl Identity<'_> {
             detail: self.detail,
             line: self.total.line,
             members: members.filter_map(|f| place(facts, f)).collect(),
+            confirms_terms: !one_row,
         })
     }
 }
@@ -134,5 +136,6 @@ fn correction_check(c: &Correction) -> Check {
         ),
         line: c.line,
         members: Vec::new(),
+        confirms_terms: false,
     }
 }

@@ -78,7 +78,9 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     let targets_of = |side: Option<Side>| -> Vec<Option<Target>> {
         grid.columns.iter().map(|c| column_target(statement, side, c, ctx)).collect()
     };
-    let targets: Vec<Vec<Option<Target>>> = sides.iter().map(|&side| targets_of(side)).collect();
+    let mut targets: Vec<Vec<Option<Target>>> = sides.iter().map(|&side| targets_of(side)).collect();
+    let ambiguous = drop_ambiguous(statement, grid, records, &mut targets);
+    out.diagnostics.extend(ambiguous_note(statement, grid, records, &ambiguous));
     let sideless = targets_of(None);
     for rec in records {
         let side = sides.get(rec.group).copied().flatten();
@@ -98,7 +100,7 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
             let Some(target) = row_targets.get(col).copied().flatten() else {
                 // A column of no measure is not read (the audit counts it unread); one outside
                 // the contract is set aside.
-                if measure(column, ctx).is_some() {
+                if measure(column, ctx).is_some() && !ambiguous.contains(&col) {
                     out.set_aside.push(aside(AsideReason::NoMeaning));
                 }
                 continue;
@@ -121,6 +123,61 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
     }
     dedupe_totals(&mut out);
     out
+}
+
+/// Two amount columns read as the same split and measure, and a row printing a figure in
+/// each: the header was not understood (a 合计 label lost above a 基本支出 group, say), and
+/// which column is which cannot be told. Their figures are not read — the self-audit counts
+/// them unread — rather than published under a meaning the table does not give. Columns that
+/// share a meaning but never a row (one column cut in two by OCR or layout) are one column.
+/// (t06's 人员经费 / 公用经费 columns, which repeat a code's 合计 by design, are told apart by
+/// their labels.)
+fn drop_ambiguous(
+    statement: Statement,
+    grid: &Grid,
+    records: &[Record],
+    targets: &mut [Vec<Option<Target>>],
+) -> Vec<usize> {
+    let mut dropped: Vec<usize> = Vec::new();
+    for rec in records {
+        let Some(row) = targets.get(rec.group) else { continue };
+        let own = |col: usize| grid.columns.get(col).is_some_and(|c| subtotal_column(statement, c).is_none());
+        let cols: Vec<(usize, Target)> = rec
+            .amounts
+            .iter()
+            .filter(|(c, _)| own(*c))
+            .filter_map(|&(c, _)| Some((c, row.get(c).copied()??)))
+            .collect();
+        for &(c, t) in &cols {
+            if cols.iter().any(|&(d, u)| d != c && u == t) && !dropped.contains(&c) {
+                dropped.push(c);
+            }
+        }
+    }
+    for row in targets.iter_mut() {
+        for &c in &dropped {
+            if let Some(t) = row.get_mut(c) {
+                *t = None;
+            }
+        }
+    }
+    dropped.sort_unstable();
+    dropped
+}
+
+fn ambiguous_note(statement: Statement, grid: &Grid, records: &[Record], dropped: &[usize]) -> Option<Diagnostic> {
+    let first = dropped.first()?;
+    let shows = |rec: &&Record| rec.amounts.iter().any(|(c, _)| dropped.contains(c));
+    let line = records.iter().find(shows).map_or(0, |r| r.line.no);
+    let names: Vec<String> = dropped.iter().map(|c| (c + 1).to_string()).collect();
+    let label = grid.columns.get(*first).and_then(|c| c.path.last()).map_or("", |l| l.as_str());
+    Some(Diagnostic::new(
+        line,
+        format!(
+            "{statement}: columns {} read as the same split and measure (first: {label}): their figures are left out",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// The label of a t06 column that splits the 合计 into 人员经费 / 公用经费 (its own label, not

@@ -210,3 +210,30 @@ fn damaged_fixtures_never_panic() {
         }
     }
 }
+
+/// Issue 20, ../shared/wild suzhou-audit-2026-budget line 456: four amount columns read as
+/// the same split (basic) and measure, each row printing a figure in every one. Which is the
+/// 合计 cannot be told from the header as read: those columns give no facts and a note, and
+/// the 项目支出 column, told apart, is read.
+#[test]
+fn i20_four_columns_one_meaning() {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/regress/20-four-columns-one-meaning.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let lines = normalize::lines(&text);
+    let seg = segment::segment(&lines);
+    let table = seg.tables.first().expect("公开07表 found");
+    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    // Source line 458 (fixture line 14): 201 一般公共服务支出 2,906.63 2,567.13 2,171.53 395.60 339.50.
+    let row: Vec<(Split, Decimal)> =
+        parsed.facts.iter().filter(|f| f.line == 14).map(|f| (f.split, f.amount.value())).collect();
+    assert_eq!(row, [(Split::Project, wan("339.50"))]);
+    assert!(parsed.facts.iter().all(|f| f.split != Split::Basic), "no column is called basic on a guess");
+    assert!(
+        parsed.diagnostics.iter().any(|d| d.message.contains("read as the same split and measure")),
+        "{:?}",
+        parsed.diagnostics
+    );
+}
