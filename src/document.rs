@@ -58,6 +58,9 @@ pub fn parse_document(source_file: &str, bytes: &[u8], format: Format) -> Docume
     notes.extend(distrust_cut_ending(&text, &mut facts));
     let (audit, unread) = audit::audit(&segmented.tables, &facts, &set_aside);
     notes.extend(unread);
+    notes.extend(segmented.outside.iter().map(|(line, title)| {
+        Diagnostic::new(*line, format!("{title}: a table outside the nine statements, not read"))
+    }));
     let resolution = codes::resolve(&mut facts, meta.fiscal_year);
     notes.extend(resolution.notes);
     facts.sort_by_key(|f| f.line);

@@ -31,6 +31,7 @@
 pub mod amount;
 pub mod audit;
 pub mod cache;
+pub mod catalogue;
 pub mod codes;
 pub mod curate;
 pub mod decode;

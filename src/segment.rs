@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::catalogue::{self, Named};
 use crate::normalize::{Line, has_char, squeeze};
-use crate::vocab::{Statement, Unit};
+use crate::vocab::{FundScope, Statement, Unit};
 
 /// How far below a title the evidence of a table (unit line, header row) must appear.
 const EVIDENCE_WINDOW: usize = 12;
@@ -22,6 +23,8 @@ const MAX_TITLE_CHARS: usize = 48;
 #[derive(Debug, Clone)]
 pub struct TableSegment<'a> {
     pub statement: Statement,
+    /// The money its title says it covers (a t05 of all appropriations is `fiscal`).
+    pub scope: FundScope,
     /// The title as printed, whitespace removed.
     pub title: String,
     /// The line the title is on.
@@ -38,6 +41,9 @@ pub struct Segmented<'a> {
     pub tables: Vec<TableSegment<'a>>,
     /// Runs of lines outside every statement, in order.
     pub prose: Vec<&'a [Line]>,
+    /// Tables outside the nine (catalogue: [`Named::Outside`]): their title's line and text.
+    /// Their lines are in no statement and not in the prose.
+    pub outside: Vec<(u32, String)>,
 }
 
 static UNIT: LazyLock<Regex> =
@@ -46,6 +52,12 @@ static TABLE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:公开\s*\d+\s*表|表\s*\d+|[(（]表\s*\d+[)）])$").expect("valid regex"));
 static TITLE_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:[(（]?(?:公开)?表\d+[)）]?|公开\d+表)$").expect("valid regex"));
+/// A table number glued before its title: `表1：`, `公开表3`, `表一`.
+static TABLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:部门公开表|公开表|预算表|表)[0-9一二三四五六七八九十]+[:：、.．]?").expect("valid regex")
+});
+/// A short qualifier in brackets after a title.
+static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^()（）]{1,12}[)）]$").expect("valid regex"));
 static CAPTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（]?(?:公开)?表\s*\d+").expect("valid regex"));
 static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -63,23 +75,28 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
     let starts = titles(lines);
     let mut tables = Vec::with_capacity(starts.len());
     let mut prose = Vec::new();
+    let mut outside = Vec::new();
     let mut cursor = 0;
     for (k, start) in starts.iter().enumerate() {
         let limit = starts.get(k + 1).map_or(lines.len(), |s| s.at);
         let end = (start.last + 1..limit).find(|&j| is_part_heading(&lines[j].text)).unwrap_or(limit);
         push_prose(&mut prose, lines, cursor..start.at);
         let body = &lines[start.last + 1..end];
-        tables.push(TableSegment {
-            statement: start.statement,
-            title: start.title.clone(),
-            title_line: lines[start.at].no,
-            unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
-            lines: body,
-        });
+        match start.named {
+            Named::Statement(statement, scope) => tables.push(TableSegment {
+                statement,
+                scope,
+                title: start.title.clone(),
+                title_line: lines[start.at].no,
+                unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
+                lines: body,
+            }),
+            Named::Outside => outside.push((lines[start.at].no, start.title.clone())),
+        }
         cursor = end;
     }
     push_prose(&mut prose, lines, cursor..lines.len());
-    Segmented { tables, prose }
+    Segmented { tables, prose, outside }
 }
 
 /// A statement title found in the text: its first and last line (a title may wrap onto a
@@ -87,7 +104,7 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
 struct Start {
     at: usize,
     last: usize,
-    statement: Statement,
+    named: Named,
     title: String,
 }
 
@@ -99,7 +116,7 @@ fn titles(lines: &[Line]) -> Vec<Start> {
         if out.last().is_some_and(|s| s.last >= i) {
             continue;
         }
-        let single = title(&line.text).map(|(statement, title)| Start { at: i, last: i, statement, title });
+        let single = title(&line.text).map(|(named, title)| Start { at: i, last: i, named, title });
         let found = single.or_else(|| wrapped_title(lines, i));
         if let Some(start) = found.filter(|s| has_table_evidence(lines, s.last)) {
             out.push(start);
@@ -118,15 +135,17 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Start> {
     }
     let j = (i + 1..lines.len().min(i + 3)).find(|&j| lines.get(j).is_some_and(|l| !l.is_blank()))?;
     let second = lines.get(j)?.text.trim();
-    if longer_than(second, MAX_TITLE_CHARS / 2) || title(second).is_some() {
+    // A second line that is a statement title of its own is not a title's end (a wrapped
+    // fragment like `经济分类预算表` may name a table outside the nine alone).
+    if longer_than(second, MAX_TITLE_CHARS / 2) || matches!(title(second), Some((Named::Statement(..), _))) {
         return None;
     }
     // Every title has a 表: most pairs of lines are not joined to find out.
     if !has_char(text, '表') && !has_char(second, '表') {
         return None;
     }
-    let (statement, title) = title(&format!("{text}{second}"))?;
-    Some(Start { at: i, last: j, statement, title })
+    let (named, title) = title(&format!("{text}{second}"))?;
+    Some(Start { at: i, last: j, named, title })
 }
 
 /// True when `text` has more than `n` characters; a long line (every body line of a layout
@@ -157,8 +176,8 @@ fn is_part_heading(text: &str) -> bool {
     t.chars().count() <= MAX_TITLE_CHARS && PART_HEADING.is_match(&t)
 }
 
-/// Recognises a statement title and says which statement it names.
-pub fn title(text: &str) -> Option<(Statement, String)> {
+/// Recognises a table title and says what it names (the statement catalogue decides).
+pub fn title(text: &str) -> Option<(Named, String)> {
     // Every title ends in 表 (a suffix such as `(表1)` may follow): most lines have none.
     if !has_char(text, '表') {
         return None;
@@ -172,39 +191,14 @@ pub fn title(text: &str) -> Option<(Statement, String)> {
         return None;
     }
     let bare = ORDINAL.replace(&squeezed, "");
+    let bare = TABLE_PREFIX.replace(&bare, "");
     let bare = TITLE_SUFFIX.replace(&bare, "");
-    if !bare.ends_with('表') {
+    // A qualifier after the title (`（按功能分类科目）`, `（功能科目）`) is read with it.
+    let ends = bare.ends_with('表') || QUALIFIER.find(&bare).is_some_and(|q| bare[..q.start()].ends_with('表'));
+    if !ends {
         return None;
     }
-    classify(&bare).map(|s| (s, squeezed.clone()))
-}
-
-/// Which statement a title (ending in 表) names, most specific names first.
-fn classify(t: &str) -> Option<Statement> {
-    let has = |w: &str| t.contains(w);
-    let statement = if has("三公") {
-        Statement::T09
-    } else if has("一般公共预算") && has("基本支出") {
-        Statement::T06
-    } else if has("一般公共预算") && has("支出") {
-        Statement::T05
-    } else if has("政府性基金") {
-        Statement::T07
-    } else if has("国有资本经营") {
-        Statement::T08
-    } else if has("财政拨款收入支出") || has("财政拨款收支") {
-        Statement::T04
-    } else if has("收入支出决算总表") || has("收支预算总表") || has("收支总表") || has("收支决算总表")
-    {
-        Statement::T01
-    } else if has("收入决算表") || has("收入预算总表") || has("收入总表") || has("收入预算表") {
-        Statement::T02
-    } else if has("支出决算表") || has("支出预算总表") || has("支出总表") || has("支出预算表") {
-        Statement::T03
-    } else {
-        return None;
-    };
-    Some(statement)
+    catalogue::classify(&bare).map(|s| (s, squeezed.clone()))
 }
 
 /// A real title is followed, before any other title, by what a table header prints.
@@ -274,7 +268,8 @@ mod tests {
             ("七、财政拨款“三公”经费支出决算表", Statement::T09),
         ];
         for (text, want) in cases {
-            assert_eq!(title(text).map(|t| t.0), Some(want), "{text}");
+            let named = title(text).map(|t| t.0);
+            assert!(matches!(named, Some(Named::Statement(s, _)) if s == want), "{text}: {named:?}");
         }
     }
 

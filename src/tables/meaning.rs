@@ -66,9 +66,11 @@ fn is_total_name(name: &str) -> bool {
 }
 
 /// Turns a statement's records into facts.
-pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+/// `scope` is the money the statement's title names (the catalogue's): it decides t05's, t06's
+/// and t09's fund scope; the other statements' scopes follow from their columns.
+pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
     if statement == Statement::T09 {
-        return super::three_public::facts(grid, records, ctx);
+        return super::three_public::facts(grid, records, ctx, scope);
     }
     let mut out = Parsed::default();
     let sides = sides(statement, grid);
@@ -76,7 +78,7 @@ pub fn facts(statement: Statement, grid: &Grid, records: &[Record], ctx: &Contex
         grid.groups.iter().map(|g| expenditure_identities(statement, grid, g, ctx)).collect();
     // A column's target depends on its group's side only: worked out once, not per cell.
     let targets_of = |side: Option<Side>| -> Vec<Option<Target>> {
-        grid.columns.iter().map(|c| column_target(statement, side, c, ctx)).collect()
+        grid.columns.iter().map(|c| column_target(statement, scope, side, c, ctx)).collect()
     };
     let mut targets: Vec<Vec<Option<Target>>> = sides.iter().map(|&side| targets_of(side)).collect();
     let ambiguous = drop_ambiguous(statement, grid, records, &mut targets);
@@ -199,7 +201,8 @@ fn expenditure_identities(
     if !matches!(statement, Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08) {
         return Vec::new();
     }
-    let split_of = |c: usize| column_target(statement, None, &grid.columns[c], ctx).map(|t| (c, t.split));
+    let split_of =
+        |c: usize| column_target(statement, FundScope::All, None, &grid.columns[c], ctx).map(|t| (c, t.split));
     let splits: Vec<(usize, Split)> = group.columns.clone().filter_map(split_of).collect();
     let total = splits.iter().find(|(_, s)| *s == Split::Total).map(|(c, _)| *c);
     let parts: Vec<usize> = splits.iter().filter(|(_, s)| *s != Split::Total).map(|(c, _)| *c).collect();
@@ -340,7 +343,13 @@ fn mentions_year_before(text: &str, year: i16) -> bool {
 
 /// Where a column's amounts go for this statement, or `None` for a column outside the
 /// output's scope (t02's 事业收入, t07's carry-overs).
-fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx: &Context) -> Option<Target> {
+fn column_target(
+    statement: Statement,
+    scope: FundScope,
+    side: Option<Side>,
+    column: &Column,
+    ctx: &Context,
+) -> Option<Target> {
     if column.role != Role::Amount {
         return None;
     }
@@ -363,7 +372,7 @@ fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx:
             }
         }
         Statement::T03 => expenditure_split(column).and_then(|s| target(FundScope::All, s)),
-        Statement::T05 => expenditure_split(column).and_then(|s| target(FundScope::Gpb, s)),
+        Statement::T05 => expenditure_split(column).and_then(|s| target(scope, s)),
         Statement::T08 => expenditure_split(column).and_then(|s| target(FundScope::SoeCapital, s)),
         Statement::T07 => {
             let spending = column.says("本年支出") || column.says("基本支出") || column.says("项目支出");
@@ -377,7 +386,7 @@ fn column_target(statement: Statement, side: Option<Side>, column: &Column, ctx:
             };
             target(scope, Split::Total)
         }
-        Statement::T06 => target(FundScope::Gpb, Split::Total),
+        Statement::T06 => target(scope, Split::Total),
         Statement::T09 | Statement::Narrative => None,
     }
 }

@@ -34,7 +34,7 @@ pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
     let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
     let (records, mut diagnostics) = records::records(&grid);
     diagnostics.extend(grid.notes.iter().cloned());
-    let mut parsed = meaning::facts(segment.statement, &grid, &records, &ctx);
+    let mut parsed = meaning::facts(segment.statement, segment.scope, &grid, &records, &ctx);
     parsed.diagnostics.extend(
         diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),
     );

@@ -57,7 +57,8 @@ const STANDARD_NAMES: &[&str] = &[
 ];
 
 /// Turns the t09 records into facts.
-pub fn facts(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+/// `scope`: the money the title names (`财政拨款`, or `一般公共预算` "三公" tables).
+pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -> Parsed {
     let mut out = Parsed::default();
     let mut columns: Vec<ItemColumn> = grid
         .columns
@@ -96,7 +97,7 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
                 code: None,
                 name: column.name.clone(),
             };
-            let target = Target { fund_scope: FundScope::Fiscal, split: Split::Total, measure: column.measure };
+            let target = Target { fund_scope: scope, split: Split::Total, measure: column.measure };
             push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);
         }
     }
@@ -255,7 +256,7 @@ mod tests {
         let g = grid::grid(&lines).expect("a grid");
         let (recs, _) = records::records(&g);
         let ctx = Context { phase: Some(Phase::Final), unit: Unit::Wan, fiscal_year: Some(2023) };
-        facts(&g, &recs, &ctx)
+        facts(&g, &recs, &ctx, FundScope::Fiscal)
     }
 
     fn measures(p: &Parsed) -> Vec<(String, Measure, String)> {
