@@ -231,10 +231,22 @@ pub struct Check {
     /// outcome is evidence for or against. Empty for a check about something else (a code
     /// correction). The total (or the restated figure) comes first.
     pub members: Vec<u32>,
-    /// Whether the check holding confirms every member, or only the first. A sum of the
-    /// columns of one row (total = basic + project, t09's 合计 = its items) holds whichever
-    /// column is called which: it confirms the total, not what its terms are called.
-    pub confirms_terms: bool,
+    /// Which members the check holding confirms.
+    pub binds: Binds,
+}
+
+/// Which of a check's members it confirms when it holds (docs/schema.md, "Evidence").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Binds {
+    /// Every member: figures of different rows or statements, each named by its own row.
+    All,
+    /// The first only. A sum of the columns of one row (total = basic + project, t09's 合计 =
+    /// its items) holds whichever column is called which: it binds the total, whose row is
+    /// named by a printed code or is a 合计 row, not what its terms are called.
+    First,
+    /// None: a sum of one row's columns whose row is named only by its text (no printed
+    /// code), which a layout misread may have put beside another row's figures.
+    Nothing,
 }
 
 impl Check {

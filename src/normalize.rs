@@ -392,6 +392,8 @@ fn utf8_len(lead: u8) -> usize {
 /// assert_eq!(clean_name("一、一般公共服务 支出"), "一般公共服务支出");
 /// assert_eq!(clean_name("一般公共服务（类）支出"), "一般公共服务支出");
 /// assert_eq!(clean_name("维修（护）费"), "维修（护）费");
+/// // A marker between a class's name and a repeated 支出 (`…支出（类）支出`).
+/// assert_eq!(clean_name("一般公共服务支出（类）支出"), "一般公共服务支出");
 /// ```
 pub fn clean_name(raw: &str) -> String {
     let mut name = String::new();
@@ -421,7 +423,12 @@ pub fn clean_name(raw: &str) -> String {
         }
     }
     let name = if name.contains('(') || has_char(&name, '（') {
-        LEVEL_MARKER.replace_all(&name, "")
+        let unmarked = LEVEL_MARKER.replace_all(&name, "");
+        // `一般公共服务支出（类）支出`: the marker stood between the name and a repeated word.
+        match unmarked.strip_suffix("支出支出") {
+            Some(stem) if unmarked.len() < name.len() => Cow::Owned(format!("{stem}支出")),
+            _ => unmarked,
+        }
     } else {
         Cow::Borrowed(name.as_str())
     };

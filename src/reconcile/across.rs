@@ -9,7 +9,7 @@
 //! and measure). Does not check identities inside one statement.
 
 use crate::FastMap;
-use crate::model::{Check, Code, Fact};
+use crate::model::{Binds, Check, Code, Fact};
 use crate::vocab::{Dimension, FundScope, Measure, Split, Statement, ThreePublicItem};
 
 use super::{Identity, place, subject};
@@ -127,7 +127,7 @@ fn income_plus_balances(facts: &[Fact], balances: &[&Fact]) -> Option<Check> {
             .chain(balances.iter().copied())
             .filter_map(|f| place(facts, f))
             .collect(),
-        confirms_terms: true,
+        binds: Binds::All,
     })
 }
 

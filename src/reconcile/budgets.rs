@@ -85,7 +85,7 @@ impl Budget {
                     ),
                     line: f.line,
                     members: vec![place],
-                    confirms_terms: true,
+                    binds: crate::model::Binds::All,
                 })
             })
             .collect()

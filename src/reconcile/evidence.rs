@@ -3,12 +3,12 @@
 //! Takes a document's facts and its final checks (each naming the facts it compares, by
 //! place); gives every fact its [`Evidence`]: `confirmed` when at least one identity it takes
 //! part in holds (exactly or within rounding) and binds it (a sum of one row's columns binds
-//! its total, not which term is which: see [`Check::confirms_terms`]), `contradicted` when
+//! its total, not which term is which: see [`Binds`]), `contradicted` when
 //! every identity it takes part in fails, `unchecked` otherwise. Runs once the checks are final: at
 //! the end of a document's parse, and again in the run's second pass after codes learned from
 //! the corpus or the published budget added checks. Does not run or change any check.
 
-use crate::model::{Check, Fact};
+use crate::model::{Binds, Check, Fact};
 use crate::vocab::{CheckStatus, Evidence};
 
 /// Sets each fact's evidence from the checks.
@@ -20,7 +20,11 @@ pub fn assess(facts: &mut [Fact], checks: &[Check]) {
         let holds = check.status != CheckStatus::Fail;
         for (k, &place) in check.members.iter().enumerate() {
             let Some(f) = facts.get_mut(place as usize) else { continue };
-            let binds = k == 0 || check.confirms_terms;
+            let binds = match check.binds {
+                Binds::All => true,
+                Binds::First => k == 0,
+                Binds::Nothing => false,
+            };
             f.evidence = match (f.evidence, holds) {
                 (Evidence::Confirmed, _) => Evidence::Confirmed,
                 (_, true) if binds => Evidence::Confirmed,
@@ -52,7 +56,7 @@ mod tests {
             detail: String::new(),
             line: 1,
             members,
-            confirms_terms: true,
+            binds: Binds::All,
         }
     }
 
@@ -74,7 +78,7 @@ mod tests {
     #[test]
     fn a_sum_of_one_row_s_columns_confirms_its_total_only() {
         let mut facts = vec![fact("3.00", 1), fact("1.00", 1), fact("2.00", 1)];
-        let columns = Check { confirms_terms: false, ..check(CheckStatus::Pass, vec![0, 1, 2]) };
+        let columns = Check { binds: Binds::First, ..check(CheckStatus::Pass, vec![0, 1, 2]) };
         assess(&mut facts, std::slice::from_ref(&columns));
         let got: Vec<Evidence> = facts.iter().map(|f| f.evidence).collect();
         assert_eq!(got, [Evidence::Confirmed, Evidence::Unchecked, Evidence::Unchecked]);

@@ -20,8 +20,8 @@ pub mod within;
 use rust_decimal::Decimal;
 
 use crate::codes::Correction;
-use crate::model::{Check, Fact};
-use crate::vocab::{CheckStatus, Statement};
+use crate::model::{Binds, Check, Fact};
+use crate::vocab::{CheckStatus, CodeSource, Statement};
 
 /// Checks one document.
 pub fn reconcile(facts: &[Fact], corrections: &[Correction]) -> Vec<Check> {
@@ -58,6 +58,12 @@ impl Identity<'_> {
             * Decimal::from(self.terms.len().max(1));
         let members = std::iter::once(self.total).chain(self.terms.iter().copied());
         let one_row = self.terms.iter().all(|t| t.line == self.total.line && t.statement == self.total.statement);
+        let named = self.total.level == Some(0) || self.total.code_source == Some(CodeSource::Printed);
+        let binds = match (one_row, named) {
+            (false, _) => Binds::All,
+            (true, true) => Binds::First,
+            (true, false) => Binds::Nothing,
+        };
         Some(Check {
             check: self.check,
             subject: self.subject,
@@ -67,7 +73,7 @@ impl Identity<'_> {
             detail: self.detail,
             line: self.total.line,
             members: members.filter_map(|f| place(facts, f)).collect(),
-            confirms_terms: !one_row,
+            binds,
         })
     }
 }
@@ -136,6 +142,6 @@ fn correction_check(c: &Correction) -> Check {
         ),
         line: c.line,
         members: Vec::new(),
-        confirms_terms: false,
+        binds: Binds::Nothing,
     }
 }
