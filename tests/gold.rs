@@ -27,8 +27,12 @@ pub struct GoldRow {
 
 /// Reads one gold CSV (`amount_wan`, or `amount` + `unit`).
 pub fn load(report: &str) -> Vec<GoldRow> {
-    let path = fixture(&format!("gold/{report}.csv"));
-    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    load_from(&fixture(&format!("gold/{report}.csv")))
+}
+
+/// Reads a gold CSV at `path`.
+pub fn load_from(path: &Path) -> Vec<GoldRow> {
+    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = rdr.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let get = |rec: &csv::StringRecord, name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("").to_string();

@@ -17,6 +17,8 @@
 //! - `reference`: the bundled code reference is printed where it says, in the corpus.
 //! - `samples`: every sample report reads ok, with the statements it prints and only its
 //!   documented defects as non-passing checks.
+//! - `wild`: four reports of other provinces with hand-built keys: confirmed figures exact,
+//!   coverage stated.
 
 mod util;
 
@@ -34,3 +36,4 @@ mod pdf;
 mod reference;
 mod samples;
 mod scores;
+mod wild;

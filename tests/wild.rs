@@ -1,0 +1,78 @@
+//! Real reports of other provinces (tests/fixtures/wild: four budgets with hand-built gold
+//! keys). What cnbudget says it confirmed must be right there too: every `confirmed` figure is
+//! exactly a gold row (keys, name, amount, line). And each report says how much of it was
+//! read: a coverage, and `partial` with the statement named whenever numbers were not read.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::gold::{GoldRow, load_from, output_rows};
+use crate::util::{FactRow, batches, fixture, text};
+
+const REPORTS: &[&str] = &[
+    "fuzhou-commerce-2026-budget",
+    "shenzhen-petitions-2026-budget",
+    "suzhou-audit-2026-budget",
+    "yantai-petitions-2026-budget",
+];
+
+/// One run over tests/fixtures/wild/text, shared by the tests of this module.
+fn wild_output() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("cnbudget-wild-").tempdir().expect("temp dir");
+        let out = dir.path().join("out");
+        let config = cnbudget::Config { jobs: 2, ..cnbudget::Config::new(fixture("wild/text"), &out) };
+        cnbudget::run(&config).expect("the pipeline runs on the wild fixtures");
+        (dir, out)
+    });
+    out
+}
+
+fn exact(g: &GoldRow, o: &FactRow) -> bool {
+    (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure, &g.name, g.yuan, g.line)
+        == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure, &o.name, o.yuan, o.line)
+}
+
+#[test]
+fn every_confirmed_figure_of_a_wild_report_is_exactly_a_gold_row() {
+    let mut wrong = Vec::new();
+    for report in REPORTS {
+        let gold = load_from(&fixture(&format!("wild/gold/{report}.csv")));
+        let out = output_rows(wild_output(), report);
+        let confirmed: Vec<&FactRow> = out.iter().filter(|o| o.evidence == "confirmed").collect();
+        assert!(!confirmed.is_empty(), "{report}: nothing confirmed");
+        for o in confirmed.into_iter().filter(|o| !gold.iter().any(|g| exact(g, o))) {
+            wrong.push(format!(
+                "{report} line {} {} {} {} {} {} {} {}",
+                o.line, o.statement, o.fund_scope, o.code, o.split, o.measure, o.yuan, o.name
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "confirmed, but not a gold row:\n{}", wrong.join("\n"));
+}
+
+/// The self-audit of each wild report: coverage is stated, and the status and error follow
+/// from the count of numbers not read.
+#[test]
+fn each_wild_report_states_its_coverage_and_is_partial_when_numbers_were_not_read() {
+    let mut seen = 0;
+    for b in batches(&wild_output().join("documents.parquet")) {
+        for r in 0..b.num_rows() {
+            let t = |c| text(&b, c, r);
+            let file = t("source_file").unwrap();
+            let tokens: u32 = t("amount_tokens").unwrap().parse().unwrap();
+            let unread: u32 = t("tokens_unread").unwrap().parse().unwrap();
+            let coverage: f64 = t("coverage").expect("coverage").parse().unwrap();
+            assert!(tokens > 100, "{file}: its tables print numbers");
+            assert!((coverage - f64::from(tokens - unread) / f64::from(tokens)).abs() < 1e-9, "{file}");
+            let (status, error) = (t("status").unwrap(), t("error").unwrap_or_default());
+            if unread > 0 {
+                assert_eq!(status, "partial", "{file}");
+                assert!(error.contains("printed numbers not read"), "{file}: {error}");
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, REPORTS.len());
+}
