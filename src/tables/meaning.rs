@@ -54,6 +54,8 @@ const TOTAL_NAMES: &[&str] = &[
     "小计",
     "本年收入合计",
     "本年支出合计",
+    "收入合计",
+    "支出合计",
     "收入总计",
     "支出总计",
     "收支总计",
@@ -250,7 +252,14 @@ fn row_meaning(
             Some(Side::Revenue) if is_sub_item(rec.raw_name.as_deref()) => row(Dimension::Revenue, Some(2)),
             Some(Side::Revenue) => row(Dimension::Revenue, Some(1)),
             _ if is_function_class(&name) => row(Dimension::Function, Some(1)),
-            _ => row(Dimension::Total, Some(0)),
+            _ if is_balance(&name) => row(Dimension::Total, Some(0)),
+            // A 款 or 项 printed by name alone (no code, no indentation read): its level
+            // and code are not established, and a guess would publish it as a total.
+            _ => {
+                let note = format!("{statement}: {name:?} is neither a class, a balance nor a total: left out");
+                diagnostics.push(Diagnostic::new(rec.line.no, note));
+                return None;
+            }
         },
         Statement::T06 => match &code {
             Some(c) => row(Dimension::Economic, Some(c.level())),
@@ -281,6 +290,11 @@ fn is_sub_item(raw_name: Option<&str>) -> bool {
 
 /// An expenditure-side row of t01/t04 that names a function class (`一般公共服务支出`), not a
 /// balance (`年末结转和结余`, `结余分配`).
+/// A carry-over or balance row of a summary table's expenditure side (年末结转和结余, 结余分配).
+fn is_balance(name: &str) -> bool {
+    name.contains("结转") || name.contains("结余")
+}
+
 fn is_function_class(name: &str) -> bool {
     name.ends_with("支出") && !name.contains("结余") && !name.contains("结转")
 }
@@ -422,6 +436,11 @@ fn split_of_label(label: &str) -> Option<Split> {
 /// The split of an expenditure column: its own label first (a group label over it, read from
 /// a layout header, may name a neighbour's split), then the labels above it.
 fn expenditure_split(column: &Column) -> Option<Split> {
+    // 政府采购 columns beside the spending (of which procurement, and its 中小企业 share) are
+    // no split of the contract.
+    if column.says("政府采购") {
+        return None;
+    }
     if let Some(split) = column.path.last().and_then(|leaf| split_of_label(leaf)) {
         return Some(split);
     }
@@ -435,7 +454,12 @@ fn expenditure_split(column: &Column) -> Option<Split> {
         Split::Operating
     } else if column.says("附属单位") {
         Split::SubsidyAffiliates
-    } else if column.says("合计") || column.says("小计") || column.says("本年支出") || column.says("金额") {
+    } else if column.says("合计")
+        || column.says("小计")
+        || column.says("本年支出")
+        || column.says("支出总计")
+        || column.says("金额")
+    {
         Split::Total
     } else {
         return None;

@@ -29,12 +29,18 @@ use crate::segment::TableSegment;
 /// Parses one statement.
 pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
     let Some(grid) = grid::grid(segment.lines).or_else(|| layout::grid(segment.lines)) else {
-        return Parsed::default();
+        // Say so: a statement found and not read is what the self-audit must explain.
+        let note = format!("{}: no header with columns of figures found below the title: not read", segment.statement);
+        return Parsed { diagnostics: vec![Diagnostic::new(segment.title_line, note)], ..Parsed::default() };
     };
     let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
     let (records, mut diagnostics) = records::records(&grid);
     diagnostics.extend(grid.notes.iter().cloned());
     let mut parsed = meaning::facts(segment.statement, segment.scope, &grid, &records, &ctx);
+    if parsed.facts.is_empty() && parsed.set_aside.is_empty() && parsed.diagnostics.is_empty() && !records.is_empty() {
+        let note = format!("{}: {} rows found, none read as a row of the statement", segment.statement, records.len());
+        parsed.diagnostics.push(Diagnostic::new(segment.title_line, note));
+    }
     parsed.diagnostics.extend(
         diagnostics.into_iter().map(|d| Diagnostic { message: format!("{}: {}", segment.statement, d.message), ..d }),
     );

@@ -237,3 +237,28 @@ fn i20_four_columns_one_meaning() {
         parsed.diagnostics
     );
 }
+
+/// Issue 26, tests/fixtures/wild shenzhen-petitions-2026-budget line 636 (表3 支出总表): the
+/// header's `2026 年政府采购项目` was taken for the first line of figures, so no header was
+/// found and the statement was not read; and its 政府采购 小计 would have been a second total.
+/// Gold: 201 一般公共服务支出 3,459.13 = 1,866.84 basic + 1,592.29 project.
+#[test]
+fn i26_year_in_header() {
+    let text =
+        std::fs::read_to_string(format!("{}/tests/fixtures/regress/26-year-in-header.txt", env!("CARGO_MANIFEST_DIR")))
+            .expect("fixture");
+    let lines = normalize::lines(&text);
+    let seg = segment::segment(&lines);
+    let table = seg.tables.first().expect("表3 支出总表 found");
+    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    let row: Vec<(Split, Decimal)> = parsed
+        .facts
+        .iter()
+        .filter(|f| f.line == 22 && f.code.as_ref().is_some_and(|c| c.as_str() == "201"))
+        .filter(|f| matches!(f.split, Split::Total | Split::Basic | Split::Project))
+        .map(|f| (f.split, f.amount.value()))
+        .collect();
+    assert_eq!(row, [(Split::Total, wan("3459.13")), (Split::Basic, wan("1866.84")), (Split::Project, wan("1592.29"))]);
+    assert!(parsed.facts.iter().all(|f| f.measure == Measure::Budget));
+    assert!(!parsed.facts.iter().any(|f| f.amount.value() == wan("1100.30")), "政府采购 小计 is no split");
+}

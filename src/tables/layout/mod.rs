@@ -85,7 +85,8 @@ pub fn grid(lines: &[Line]) -> Option<Grid<'_>> {
 /// Where the body starts: the first line of figures (not a row of column numbers), less the
 /// name pieces printed right above it in the body's name column.
 fn first_body_line(chunked: &[Vec<Chunk>]) -> usize {
-    let Some(first) = chunked.iter().position(|cs| cs.iter().any(Chunk::is_number) && !is_number_row(cs)) else {
+    let figures = |cs: &[Chunk]| (0..cs.len()).any(|i| cs[i].is_number() && !is_year_label(cs, i));
+    let Some(first) = chunked.iter().position(|cs| figures(cs) && !is_number_row(cs)) else {
         return chunked.len();
     };
     // Where the body's names start: the text right after a leading code.
@@ -107,6 +108,12 @@ fn first_body_line(chunked: &[Vec<Chunk>]) -> usize {
         at -= 1;
     }
     at
+}
+
+/// A year in a header label (`2026 年政府采购项目`): four digits, 1990 to 2099, and 年 next.
+fn is_year_label(chunks: &[Chunk], i: usize) -> bool {
+    let year = chunks[i].text.parse::<u16>().is_ok_and(|y| (1990..2100).contains(&y));
+    year && chunks.get(i + 1).is_some_and(|next| next.text.starts_with('年'))
 }
 
 /// A row of column numbers: 1, 2, 3… increasing, besides 栏次 / 类 款 项 captions.
