@@ -33,8 +33,7 @@ pub fn parse_file(path: &Path) -> Result<Document> {
 /// goes on and the file gets a `failed` row saying so.
 pub fn parse_guarded(source_file: &str, bytes: &[u8], format: Format) -> Document {
     std::panic::catch_unwind(|| parse_document(source_file, bytes, format)).unwrap_or_else(|panic| {
-        let what =
-            panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        let what = crate::error::panic_message(panic.as_ref());
         Document::failed(
             report_id(bytes),
             source_file.to_string(),

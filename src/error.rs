@@ -41,13 +41,15 @@ impl Error {
     /// [`Error::WriterPanicked`] for the payload of the writer thread's panic (what
     /// `JoinHandle::join` gives), with its message when the panic had one.
     pub(crate) fn writer_panicked(payload: &(dyn std::any::Any + Send)) -> Error {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(a panic without a message)".to_string());
+        let message = panic_message(payload).unwrap_or_else(|| "(a panic without a message)".to_string());
         Error::WriterPanicked { message }
     }
+}
+
+/// The message of a panic's payload (what `catch_unwind` or `JoinHandle::join` gives), when
+/// it had one: `panic!` with a literal gives a `&str`, with a format a `String`.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
 /// Why one input file was not read. The `Display` text is the `documents.error` reason.
