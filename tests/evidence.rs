@@ -13,13 +13,8 @@ use std::process::Command;
 
 use rust_decimal::Decimal;
 
-use crate::gold::{GoldRow, attainable, load, output_rows, reports};
-use crate::util::{FactRow, corpus_output};
-
-fn exact(g: &GoldRow, o: &FactRow) -> bool {
-    (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure, &g.name, g.yuan, g.line)
-        == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure, &o.name, o.yuan, o.line)
-}
+use crate::gold::{GoldRow, attainable, exact, load, output_rows, reports};
+use crate::util::corpus_output;
 
 fn gold(report: &str) -> Vec<GoldRow> {
     load(report).into_iter().map(|g| attainable(report, g)).collect()

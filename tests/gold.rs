@@ -81,6 +81,12 @@ pub fn reports() -> Vec<String> {
 /// How close a gold line and an output line must be (as the independent scorer allows).
 const LINE_SLACK: i64 = 2;
 
+/// The output row is the gold row: every key, the name, the amount and the line.
+pub fn exact(g: &GoldRow, o: &FactRow) -> bool {
+    (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure, &g.name, g.yuan, g.line)
+        == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure, &o.name, o.yuan, o.line)
+}
+
 fn same_keys(g: &GoldRow, o: &FactRow) -> bool {
     (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure)
         == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure)

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::gold::{GoldRow, load_from, output_rows};
+use crate::gold::{exact, load_from, output_rows};
 use crate::util::{FactRow, batches, fixture, text};
 
 const REPORTS: &[&str] = &[
@@ -27,11 +27,6 @@ fn wild_output() -> &'static Path {
         (dir, out)
     });
     out
-}
-
-fn exact(g: &GoldRow, o: &FactRow) -> bool {
-    (&g.statement, &g.fund_scope, &g.dimension, &g.code, &g.level, &g.split, &g.measure, &g.name, g.yuan, g.line)
-        == (&o.statement, &o.fund_scope, &o.dimension, &o.code, &o.level, &o.split, &o.measure, &o.name, o.yuan, o.line)
 }
 
 #[test]
