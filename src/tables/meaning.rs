@@ -409,11 +409,12 @@ fn column_target(
 /// 基本支出, total for a plain 决算数 / 预算数 / 合计.
 fn leaf_split(column: &Column) -> Option<Split> {
     let leaf = column.path.last().map_or("", String::as_str);
-    if leaf.contains("人员经费") || leaf.contains("公用经费") {
-        None
-    } else {
-        Some(split_of_label(leaf).unwrap_or(Split::Total))
-    }
+    if is_basic_part(leaf) { None } else { Some(split_of_label(leaf).unwrap_or(Split::Total)) }
+}
+
+/// A label of a part of 基本支出 by economic kind: 人员经费 / 公用经费, 人员支出 / 日常公用支出.
+fn is_basic_part(label: &str) -> bool {
+    ["人员经费", "公用经费", "人员支出", "公用支出"].iter().any(|w| label.contains(w))
 }
 
 /// The split a label names, if any.
@@ -439,6 +440,11 @@ fn expenditure_split(column: &Column) -> Option<Split> {
     // 政府采购 columns beside the spending (of which procurement, and its 中小企业 share) are
     // no split of the contract.
     if column.says("政府采购") {
+        return None;
+    }
+    // 人员经费 / 公用经费 (人员支出 / 日常公用支出) columns under 基本支出 split the basic
+    // spending by economic kind: no split of the contract.
+    if column.path.last().is_some_and(|leaf| is_basic_part(leaf)) {
         return None;
     }
     if let Some(split) = column.path.last().and_then(|leaf| split_of_label(leaf)) {

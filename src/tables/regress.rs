@@ -262,3 +262,36 @@ fn i26_year_in_header() {
     assert!(parsed.facts.iter().all(|f| f.measure == Measure::Budget));
     assert!(!parsed.facts.iter().any(|f| f.amount.value() == wan("1100.30")), "政府采购 小计 is no split");
 }
+
+/// Issue 26, tests/fixtures/wild yantai-petitions-2026-budget lines 391–395 (公开表5): codes
+/// printed as a hierarchy in 类/款/项 columns, and 人员支出 / 日常公用支出 columns under 基本支出
+/// beside its 小计. Gold: 201, 20140 and 2014001 with basic (the 小计) and project. (The 合计
+/// column, printed letter-spaced as `合   计`, is not read yet: its figures are unread.)
+#[test]
+fn i26_code_hierarchy_columns() {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/regress/26-code-hierarchy-columns.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let lines = normalize::lines(&text);
+    let seg = segment::segment(&lines);
+    let table = seg.tables.first().expect("公开表5 found");
+    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    let rows: Vec<(u32, String, Split, Decimal)> = parsed
+        .facts
+        .iter()
+        .filter(|f| (13..=17).contains(&f.line))
+        .map(|f| (f.line, f.code.as_ref().map_or("-", |c| c.as_str()).to_string(), f.split, f.amount.value()))
+        .collect();
+    let want = [
+        (13, "201", Split::Basic, "854.84"),
+        (13, "201", Split::Project, "524.00"),
+        (15, "20140", Split::Basic, "854.84"),
+        (15, "20140", Split::Project, "524.00"),
+        (17, "2014001", Split::Basic, "507.97"),
+    ];
+    let want: Vec<(u32, String, Split, Decimal)> =
+        want.iter().map(|(l, c, s, a)| (*l, c.to_string(), *s, wan(a))).collect();
+    assert_eq!(rows, want);
+}

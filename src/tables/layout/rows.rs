@@ -40,6 +40,8 @@ struct Part<'a> {
     at: usize,
     line: &'a Line,
     code: Vec<String>,
+    /// Where its first code part is printed (in characters from the line's start).
+    code_x: Option<usize>,
     text: String,
     /// Printed width of the text.
     width: usize,
@@ -86,7 +88,8 @@ pub fn join_code(parts: &[String]) -> Option<String> {
 pub fn rows<'a>(body: &[BodyLine<'a>], groups: &[Range<usize>]) -> Vec<LayoutRow<'a>> {
     let mut out = Vec::new();
     for g in 0..groups.len() {
-        let parts = merge_lone_codes(parts_of(body, g));
+        let mut parts = merge_lone_codes(parts_of(body, g));
+        fill_hierarchy(&mut parts);
         out.extend(assemble(&parts, body, g));
     }
     out.sort_by_key(|r| (r.line.no, r.group));
@@ -101,10 +104,14 @@ fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
             continue;
         }
         let figures = Vec::with_capacity(mine.len());
-        let mut part = Part { at, line: b.line, code: Vec::new(), text: String::new(), width: 0, figures };
+        let mut part =
+            Part { at, line: b.line, code: Vec::new(), code_x: None, text: String::new(), width: 0, figures };
         for t in mine {
             match (t.role, t.column) {
-                (Role::Code, _) => part.code.push(t.chunk.text.clone()),
+                (Role::Code, _) => {
+                    part.code_x.get_or_insert(t.chunk.x0);
+                    part.code.push(t.chunk.text.clone());
+                }
                 (Role::Figure, Some(col)) => part.figures.push((col, t.chunk.text.clone())),
                 (Role::Figure, None) | (Role::Empty, _) => {}
                 (Role::Text, _) => {
@@ -116,6 +123,40 @@ fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
         out.push(part);
     }
     out
+}
+
+/// Codes printed as a hierarchy in 类/款/项 columns: `201` in the 类 column, then `40` alone in
+/// the 款 column (20140), then `01` alone in the 项 column (2014001). A two-digit part is a
+/// 款 or a 项 by where it is printed: the left of the two positions two-digit parts take is
+/// the 款 column. When they take one position only, which level they are cannot be told, and
+/// they are left as printed (the row is then read by its name, with a note).
+fn fill_hierarchy(parts: &mut [Part]) {
+    let lone = |p: &Part| matches!(p.code.as_slice(), [c] if c.len() == 2);
+    let xs: Vec<usize> = parts.iter().filter(|p| lone(p)).filter_map(|p| p.code_x).collect();
+    let (Some(&kuan_x), Some(&xiang_x)) = (xs.iter().min(), xs.iter().max()) else { return };
+    if xiang_x < kuan_x + 2 {
+        return;
+    }
+    let (mut lei, mut kuan): (Option<String>, Option<String>) = (None, None);
+    for p in parts.iter_mut() {
+        let Some(first) = p.code.first().filter(|_| p.code.len() == 1).cloned() else { continue };
+        match first.len() {
+            3 => (lei, kuan) = (Some(first), None),
+            5 => (lei, kuan) = (first.get(..3).map(str::to_string), Some(first)),
+            2 => {
+                let x = p.code_x.unwrap_or(kuan_x);
+                let is_kuan = x.abs_diff(kuan_x) <= x.abs_diff(xiang_x);
+                let above = if is_kuan { lei.as_ref() } else { kuan.as_ref() };
+                if let Some(joined) = above.map(|a| format!("{a}{first}")) {
+                    if is_kuan {
+                        kuan = Some(joined.clone());
+                    }
+                    p.code = vec![joined];
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A code alone on its line joins the figures printed on the next line without a code.
