@@ -265,8 +265,8 @@ fn i26_year_in_header() {
 
 /// Issue 26, tests/fixtures/wild yantai-petitions-2026-budget lines 391–395 (公开表5): codes
 /// printed as a hierarchy in 类/款/项 columns, and 人员支出 / 日常公用支出 columns under 基本支出
-/// beside its 小计. Gold: 201, 20140 and 2014001 with basic (the 小计) and project. (The 合计
-/// column, printed letter-spaced as `合   计`, is not read yet: its figures are unread.)
+/// beside its 小计, under a 合计 printed letter-spaced (`合   计`). Gold: 201, 20140 and 2014001
+/// with total, basic (the 小计) and project.
 #[test]
 fn i26_code_hierarchy_columns() {
     let text = std::fs::read_to_string(format!(
@@ -285,10 +285,13 @@ fn i26_code_hierarchy_columns() {
         .map(|f| (f.line, f.code.as_ref().map_or("-", |c| c.as_str()).to_string(), f.split, f.amount.value()))
         .collect();
     let want = [
+        (13, "201", Split::Total, "1378.84"),
         (13, "201", Split::Basic, "854.84"),
         (13, "201", Split::Project, "524.00"),
+        (15, "20140", Split::Total, "1378.84"),
         (15, "20140", Split::Basic, "854.84"),
         (15, "20140", Split::Project, "524.00"),
+        (17, "2014001", Split::Total, "507.97"),
         (17, "2014001", Split::Basic, "507.97"),
     ];
     let want: Vec<(u32, String, Split, Decimal)> =

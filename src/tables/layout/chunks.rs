@@ -121,9 +121,28 @@ fn words(text: &str) -> Vec<(usize, usize, &str)> {
     out
 }
 
-/// The chunks of a header line: every word on its own.
+/// Labels a header may print letter-spaced (`合   计`): two characters, one column.
+const SPACED_LABELS: &[&str] = &["合计", "小计", "总计", "项目", "金额", "科目", "名称", "编码"];
+/// The widest gap between the two characters of a letter-spaced label.
+const MAX_LETTER_GAP: usize = 6;
+
+/// The chunks of a header line: every word on its own, but a letter-spaced label one word.
 pub fn header_chunks(text: &str) -> Vec<Chunk> {
-    words(text).into_iter().map(|(x0, x1, w)| Chunk::new(x0, x1, w)).collect()
+    let mut out: Vec<Chunk> = Vec::new();
+    for (x0, x1, w) in words(text) {
+        let spaced = out.last().is_some_and(|prev| {
+            x0 <= prev.x1 + MAX_LETTER_GAP
+                && SPACED_LABELS.iter().any(|l| l.strip_prefix(prev.text.as_str()) == Some(w))
+        });
+        match out.last_mut() {
+            Some(prev) if spaced => {
+                prev.push_text(w);
+                prev.x1 = x1;
+            }
+            _ => out.push(Chunk::new(x0, x1, w)),
+        }
+    }
+    out
 }
 
 /// The chunks of a body line: text words one space apart joined, codes split from names.
@@ -165,6 +184,13 @@ fn split_glued_code(x0: usize, x1: usize, word: &str) -> (Chunk, Option<Chunk>) 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_letter_spaced_label_is_one_header_chunk_and_column_letters_are_not() {
+        let texts = |line: &str| super::header_chunks(line).into_iter().map(|c| c.text).collect::<Vec<_>>();
+        assert_eq!(texts("  合   计        小   计     人员支出"), ["合计", "小计", "人员支出"]);
+        assert_eq!(texts("类      款     项"), ["类", "款", "项"]);
+    }
+
     use super::*;
 
     fn texts(chunks: &[Chunk]) -> Vec<(usize, &str, Kind)> {
