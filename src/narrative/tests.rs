@@ -52,8 +52,8 @@ fn check_in(dir: &Path, shape: &str) {
 #[test]
 #[should_panic(expected = "no-figures.expected")]
 fn a_fixture_without_its_expected_file_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("no-figures.txt"), "一、部门职责\n本部门负责某某工作。\n").unwrap();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("no-figures.txt"), "一、部门职责\n本部门负责某某工作。\n").expect("written");
     check_in(dir.path(), "no-figures");
 }
 
@@ -61,8 +61,8 @@ fn a_fixture_without_its_expected_file_fails() {
 #[test]
 fn every_fixture_has_its_expected_file() {
     let mut texts = 0;
-    for entry in std::fs::read_dir(fixtures()).unwrap() {
-        let path = entry.unwrap().path();
+    for entry in std::fs::read_dir(fixtures()).expect("the narrative fixtures") {
+        let path = entry.expect("a directory entry").path();
         if path.extension().is_some_and(|e| e == "txt") {
             texts += 1;
             assert!(path.with_extension("expected").is_file(), "{} has no .expected file", path.display());

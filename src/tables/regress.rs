@@ -211,21 +211,24 @@ fn damaged_fixtures_never_panic() {
     }
 }
 
+/// A 2026 budget's statement in a fixture of tests/fixtures/regress (its first statement),
+/// parsed as the pipeline parses it.
+fn budget_2026(name: &str) -> crate::model::Parsed {
+    let path = format!("{}/tests/fixtures/regress/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let lines = normalize::lines(&text);
+    let seg = segment::segment(&lines);
+    let table = seg.tables.first().unwrap_or_else(|| panic!("{name}: no statement found"));
+    parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) })
+}
+
 /// Issue 20, ../shared/wild suzhou-audit-2026-budget line 456: four amount columns read as
 /// the same split (basic) and measure, each row printing a figure in every one. Which is the
 /// 合计 cannot be told from the header as read: those columns give no facts and a note, and
 /// the 项目支出 column, told apart, is read.
 #[test]
 fn i20_four_columns_one_meaning() {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/fixtures/regress/20-four-columns-one-meaning.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture");
-    let lines = normalize::lines(&text);
-    let seg = segment::segment(&lines);
-    let table = seg.tables.first().expect("公开07表 found");
-    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    let parsed = budget_2026("20-four-columns-one-meaning.txt");
     // Source line 458 (fixture line 14): 201 一般公共服务支出 2,906.63 2,567.13 2,171.53 395.60 339.50.
     let row: Vec<(Split, Decimal)> =
         parsed.facts.iter().filter(|f| f.line == 14).map(|f| (f.split, f.amount.value())).collect();
@@ -244,13 +247,7 @@ fn i20_four_columns_one_meaning() {
 /// Gold: 201 一般公共服务支出 3,459.13 = 1,866.84 basic + 1,592.29 project.
 #[test]
 fn i26_year_in_header() {
-    let text =
-        std::fs::read_to_string(format!("{}/tests/fixtures/regress/26-year-in-header.txt", env!("CARGO_MANIFEST_DIR")))
-            .expect("fixture");
-    let lines = normalize::lines(&text);
-    let seg = segment::segment(&lines);
-    let table = seg.tables.first().expect("表3 支出总表 found");
-    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    let parsed = budget_2026("26-year-in-header.txt");
     let row: Vec<(Split, Decimal)> = parsed
         .facts
         .iter()
@@ -269,15 +266,7 @@ fn i26_year_in_header() {
 /// with total, basic (the 小计) and project.
 #[test]
 fn i26_code_hierarchy_columns() {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/fixtures/regress/26-code-hierarchy-columns.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture");
-    let lines = normalize::lines(&text);
-    let seg = segment::segment(&lines);
-    let table = seg.tables.first().expect("公开表5 found");
-    let parsed = parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) });
+    let parsed = budget_2026("26-code-hierarchy-columns.txt");
     let rows: Vec<(u32, String, Split, Decimal)> = parsed
         .facts
         .iter()
