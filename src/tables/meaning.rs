@@ -450,6 +450,13 @@ fn expenditure_split(column: &Column) -> Option<Split> {
     if let Some(split) = column.path.last().and_then(|leaf| split_of_label(leaf)) {
         return Some(split);
     }
+    // A column labelled 合计 is the row's total, whatever group label a layout header put over
+    // it (suzhou's 基本支出, centred over its 小计 and parts, spans the whole header as read);
+    // a 小计 is its group's.
+    if column.path.last().is_some_and(|leaf| matches!(leaf.as_str(), "合计" | "总计" | "支出总计" | "本年支出合计"))
+    {
+        return Some(Split::Total);
+    }
     Some(if column.says("基本支出") {
         Split::Basic
     } else if column.says("项目支出") {

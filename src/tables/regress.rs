@@ -222,18 +222,27 @@ fn budget_2026(name: &str) -> crate::model::Parsed {
     parse(table, &Context { phase: Some(Phase::Budget), unit: Unit::Wan, fiscal_year: Some(2026) })
 }
 
-/// Issue 20, ../shared/wild suzhou-audit-2026-budget line 456: four amount columns read as
-/// the same split (basic) and measure, each row printing a figure in every one. Which is the
-/// 合计 cannot be told from the header as read: those columns give no facts and a note, and
-/// the 项目支出 column, told apart, is read.
+/// Issue 26, ../shared/wild suzhou-audit-2026-budget line 458 (公开07表): the 基本支出 label,
+/// centred over its 小计 and its 人员经费 / 公用经费 parts, is read as spanning the whole header.
+/// The 合计 column is still the row's total, the 小计 the basic; the parts are no split.
+/// Gold: 201 一般公共服务支出 2,906.63 total, 2,567.13 basic, 339.50 project.
 #[test]
-fn i20_four_columns_one_meaning() {
-    let parsed = budget_2026("20-four-columns-one-meaning.txt");
-    // Source line 458 (fixture line 14): 201 一般公共服务支出 2,906.63 2,567.13 2,171.53 395.60 339.50.
+fn i26_subtotal_under_a_spanning_group() {
+    let parsed = budget_2026("26-subtotal-under-a-spanning-group.txt");
+    // Source line 458 is fixture line 14.
     let row: Vec<(Split, Decimal)> =
         parsed.facts.iter().filter(|f| f.line == 14).map(|f| (f.split, f.amount.value())).collect();
-    assert_eq!(row, [(Split::Project, wan("339.50"))]);
-    assert!(parsed.facts.iter().all(|f| f.split != Split::Basic), "no column is called basic on a guess");
+    assert_eq!(row, [(Split::Total, wan("2906.63")), (Split::Basic, wan("2567.13")), (Split::Project, wan("339.50"))]);
+}
+
+/// Issue 20: two columns read as the same split and measure, and a row printing a figure in
+/// each: which is which cannot be told from the header, so neither gives a fact, and a note
+/// says so; the columns told apart are read.
+#[test]
+fn i20_two_columns_one_meaning() {
+    let parsed = budget_2026("20-two-columns-one-meaning.txt");
+    let row: Vec<(Split, Decimal)> = parsed.facts.iter().map(|f| (f.split, f.amount.value())).collect();
+    assert_eq!(row, [(Split::Total, wan("10.00")), (Split::Project, wan("3.00"))]);
     assert!(
         parsed.diagnostics.iter().any(|d| d.message.contains("read as the same split and measure")),
         "{:?}",
