@@ -27,6 +27,14 @@ struct Rule {
     none: &'static [&'static str],
 }
 
+impl Rule {
+    fn matches(&self, title: &str) -> bool {
+        self.all.iter().all(|w| title.contains(w))
+            && (self.any.is_empty() || self.any.iter().any(|w| title.contains(w)))
+            && !self.none.iter().any(|w| title.contains(w))
+    }
+}
+
 const fn rule(
     named: Named,
     all: &'static [&'static str],
@@ -77,14 +85,7 @@ const RULES: &[Rule] = &[
 
 /// What a title (ending in 表) names, if it names a table the catalogue knows.
 pub fn classify(title: &str) -> Option<Named> {
-    RULES
-        .iter()
-        .find(|r| {
-            r.all.iter().all(|w| title.contains(w))
-                && (r.any.is_empty() || r.any.iter().any(|w| title.contains(w)))
-                && !r.none.iter().any(|w| title.contains(w))
-        })
-        .map(|r| r.named)
+    RULES.iter().find(|r| r.matches(title)).map(|r| r.named)
 }
 
 #[cfg(test)]
@@ -148,11 +149,7 @@ mod tests {
         }
         for (i, r) in RULES.iter().enumerate() {
             let title: String = r.all.iter().chain(r.any.first()).copied().collect::<String>() + "表";
-            let first = RULES.iter().position(|q| {
-                q.all.iter().all(|w| title.contains(w))
-                    && (q.any.is_empty() || q.any.iter().any(|w| title.contains(w)))
-                    && !q.none.iter().any(|w| title.contains(w))
-            });
+            let first = RULES.iter().position(|q| q.matches(&title));
             assert_eq!(first, Some(i), "rule {i} ({title}) is reached first by rule {first:?}");
         }
     }
