@@ -40,6 +40,7 @@ pub mod document;
 pub mod error;
 pub mod extract;
 pub mod inspect;
+pub mod lexicon;
 pub mod metadata;
 pub mod model;
 pub mod narrative;

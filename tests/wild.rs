@@ -71,3 +71,29 @@ fn each_wild_report_states_its_coverage_and_is_partial_when_numbers_were_not_rea
     }
     assert_eq!(seen, REPORTS.len());
 }
+
+/// Gold rows of a wild report's tables read exactly, at least this share of them: floors
+/// that the parsers' progress on each template does not fall back from (exact recall of
+/// table rows against the hand-built key).
+const TABLE_RECALL_FLOOR: &[(&str, f64)] = &[
+    ("fuzhou-commerce-2026-budget", 0.80),
+    ("shenzhen-petitions-2026-budget", 0.54),
+    ("suzhou-audit-2026-budget", 0.90),
+    ("yantai-petitions-2026-budget", 0.95),
+];
+
+#[test]
+fn the_gold_rows_of_each_wild_report_are_read() {
+    let mut low = Vec::new();
+    for &(report, floor) in TABLE_RECALL_FLOOR {
+        let gold = load_from(&fixture(&format!("wild/gold/{report}.csv")));
+        let tables: Vec<_> = gold.iter().filter(|g| g.statement != "narrative").collect();
+        let out = output_rows(wild_output(), report);
+        let read = tables.iter().filter(|g| out.iter().any(|o| exact(g, o))).count();
+        let recall = read as f64 / tables.len() as f64;
+        if recall < floor {
+            low.push(format!("{report}: {read} of {} table rows ({recall:.3} < {floor})", tables.len()));
+        }
+    }
+    assert!(low.is_empty(), "{}", low.join("\n"));
+}

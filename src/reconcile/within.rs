@@ -43,12 +43,38 @@ pub fn checks(facts: &[Fact]) -> Vec<Check> {
     out
 }
 
+fn is_classified(f: &Fact) -> bool {
+    f.code.is_some() && matches!(f.dimension, Dimension::Function | Dimension::Economic)
+}
+
 /// The first row of each code in a column (a code printed twice is checked once).
 fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<&'a Code, &'a Fact> {
     let mut out = BTreeMap::new();
     for f in column {
-        if let (Some(code), Dimension::Function | Dimension::Economic) = (&f.code, f.dimension) {
+        if let (Some(code), true) = (&f.code, is_classified(f)) {
             out.entry(code).or_insert(*f);
+        }
+    }
+    out
+}
+
+/// Each coded row with the rows of its children printed under it, before the next row outside
+/// its code: a table that prints a code in several blocks (yantai's t06 prints 301 once per
+/// government class it maps to) sums each block on its own.
+fn blocks<'a>(column: &[&'a Fact]) -> Vec<(&'a Code, &'a Fact, Vec<&'a Fact>)> {
+    let coded: Vec<(&Code, &Fact)> =
+        column.iter().filter(|f| is_classified(f)).filter_map(|f| Some((f.code.as_ref()?, *f))).collect();
+    let mut out = Vec::new();
+    for (i, &(code, parent)) in coded.iter().enumerate() {
+        let kids: Vec<&Fact> = coded
+            .iter()
+            .skip(i + 1)
+            .take_while(|(c, _)| c.as_str().len() > code.as_str().len() && c.as_str().starts_with(code.as_str()))
+            .filter(|(c, _)| c.parent_str() == Some(code.as_str()))
+            .map(|&(_, f)| f)
+            .collect();
+        if !kids.is_empty() {
+            out.push((code, parent, kids));
         }
     }
     out
@@ -56,16 +82,21 @@ fn by_code<'a>(column: &[&'a Fact]) -> BTreeMap<&'a Code, &'a Fact> {
 
 fn children_sums(facts: &[Fact], statement: Statement, column: &[&Fact]) -> Vec<Check> {
     let coded = by_code(column);
-    let mut children: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
-    for (code, f) in &coded {
-        if let Some(parent) = code.parent_str() {
-            children.entry(parent).or_default().push(f);
+    let repeats = coded.len() < column.iter().filter(|f| is_classified(f)).count();
+    let families: Vec<(&Code, &Fact, Vec<&Fact>)> = if repeats {
+        blocks(column)
+    } else {
+        let mut children: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+        for (code, f) in &coded {
+            if let Some(parent) = code.parent_str() {
+                children.entry(parent).or_default().push(f);
+            }
         }
-    }
-    coded
-        .iter()
-        .filter_map(|(code, parent)| {
-            let kids = children.remove(code.as_str())?;
+        coded.iter().filter_map(|(code, parent)| Some((*code, *parent, children.remove(code.as_str())?))).collect()
+    };
+    families
+        .into_iter()
+        .filter_map(|(code, parent, kids)| {
             let names: Vec<&str> = kids.iter().map(|k| subject(k)).collect();
             Identity {
                 check: check_name(statement, "children_sum"),
@@ -117,7 +148,10 @@ fn terms_of<'a>(statement: Statement, total: &Fact, column: &[&'a Fact]) -> Opti
             match &total.name {
                 n if n.contains("人员经费") => classes.into_iter().filter(|f| personnel(f)).collect(),
                 n if n.contains("公用经费") => classes.into_iter().filter(|f| !personnel(f)).collect(),
-                _ => classes,
+                n if n.contains("合计") || n.contains("总计") => classes,
+                // 人员支出 / 日常公用支出 follow the government classification, whose parts
+                // the departmental codes do not show.
+                _ => return None,
             }
         }
         Statement::T09 => level1(Dimension::ThreePublic),

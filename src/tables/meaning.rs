@@ -14,6 +14,7 @@
 //! column. Does not resolve missing codes.
 
 use crate::amount::Amount;
+use crate::lexicon;
 use crate::model::{AsideReason, Code, Diagnostic, Fact, Parsed, SetAside};
 use crate::vocab::{CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Unit};
 
@@ -170,16 +171,17 @@ fn drop_ambiguous(
 }
 
 fn ambiguous_note(statement: Statement, grid: &Grid, records: &[Record], dropped: &[usize]) -> Option<Diagnostic> {
-    let first = dropped.first()?;
+    dropped.first()?;
     let shows = |rec: &&Record| rec.amounts.iter().any(|(c, _)| dropped.contains(c));
     let line = records.iter().find(shows).map_or(0, |r| r.line.no);
     let names: Vec<String> = dropped.iter().map(|c| (c + 1).to_string()).collect();
-    let label = grid.columns.get(*first).and_then(|c| c.path.last()).map_or("", |l| l.as_str());
+    let labels: Vec<String> = dropped.iter().filter_map(|c| grid.columns.get(*c)).map(|c| c.path.join("/")).collect();
     Some(Diagnostic::new(
         line,
         format!(
-            "{statement}: columns {} read as the same split and measure (first: {label}): their figures are left out",
-            names.join(", ")
+            "{statement}: columns {} read as the same split and measure ({}): their figures are left out",
+            names.join(", "),
+            labels.join(" | ")
         ),
     ))
 }
@@ -188,7 +190,7 @@ fn ambiguous_note(statement: Statement, grid: &Grid, records: &[Record], dropped
 /// a group label over a code–name–amount block).
 fn subtotal_column(statement: Statement, column: &Column) -> Option<&str> {
     let leaf = column.path.last()?;
-    let subtotal = statement == Statement::T06 && (leaf.contains("人员经费") || leaf.contains("公用经费"));
+    let subtotal = statement == Statement::T06 && is_basic_part(leaf);
     subtotal.then_some(leaf.as_str())
 }
 
@@ -376,15 +378,7 @@ fn column_target(
             Some(Side::Expenditure) => leaf_split(column).and_then(|s| target(FundScope::All, s)),
             _ => target(FundScope::All, Split::Total),
         },
-        Statement::T02 => {
-            if column.says("合计") {
-                target(FundScope::All, Split::Total)
-            } else if column.says("财政拨款") {
-                target(FundScope::All, Split::Fiscal)
-            } else {
-                None
-            }
-        }
+        Statement::T02 => revenue_split(column).and_then(|(fund, split)| target(fund, split)),
         Statement::T03 => expenditure_split(column).and_then(|s| target(FundScope::All, s)),
         Statement::T05 => expenditure_split(column).and_then(|s| target(scope, s)),
         Statement::T08 => expenditure_split(column).and_then(|s| target(FundScope::SoeCapital, s)),
@@ -402,6 +396,34 @@ fn column_target(
         }
         Statement::T06 => target(scope, Split::Total),
         Statement::T09 | Statement::Narrative => None,
+    }
+}
+
+/// The fund and split of a t02 column: by its own label when that names one (a group label
+/// a layout header puts over it may be a neighbour's), else by its group's (a 小计 under
+/// 财政拨款收入 is all appropriations). A column of one fund (一般公共预算, 政府性基金) is that
+/// fund's share of the appropriations (design.md); other sources are no split.
+fn revenue_split(column: &Column) -> Option<(FundScope, Split)> {
+    let leaf = column.path.last()?;
+    if matches!(leaf.as_str(), "合计" | "总计" | "本年收入" | "本年收入合计" | "收入合计" | "收入总计")
+    {
+        return Some((FundScope::All, Split::Total));
+    }
+    if let Some(fund) = fund_of(column) {
+        return Some((fund, Split::Fiscal));
+    }
+    if leaf.contains("财政拨款") {
+        return Some((FundScope::All, Split::Fiscal));
+    }
+    if lexicon::is_column_label(leaf) {
+        return None;
+    }
+    if column.says("合计") {
+        Some((FundScope::All, Split::Total))
+    } else if column.says("财政拨款") {
+        Some((FundScope::All, Split::Fiscal))
+    } else {
+        None
     }
 }
 
@@ -479,7 +501,7 @@ fn expenditure_split(column: &Column) -> Option<Split> {
     })
 }
 
-/// The fund a t04 expenditure column is restricted to, if any.
+/// The fund a t04 expenditure or t02 appropriation column is restricted to, if any.
 fn fund_of(column: &Column) -> Option<FundScope> {
     let leaf = column.path.last()?;
     if leaf.contains("一般公共预算") {

@@ -145,6 +145,25 @@ pub fn header_chunks(text: &str) -> Vec<Chunk> {
     out
 }
 
+/// Where a header's labels run into each other when a CJK character is counted two columns
+/// wide (a small font for the page's grid prints them one column each), every chunk of the
+/// header is taken as wide as its characters. True when it is. Two labels of three or more
+/// CJK characters must run into their neighbours to tell (a label that mixes in digits, as
+/// `其中：2026` / `年`, is spaced by other rules).
+pub fn narrow_if_crowded(lines: &mut [Vec<Chunk>]) -> bool {
+    let runs_into = |w: &[Chunk]| {
+        let wide = w[0].text.chars().filter(|&c| is_wide(c)).count();
+        wide >= 3 && wide == w[0].text.chars().count() && w[0].x0 + w[0].width > w[1].x0
+    };
+    let crowded = lines.iter().map(|line| line.windows(2).filter(|w| runs_into(w)).count()).sum::<usize>() >= 2;
+    if crowded {
+        for c in lines.iter_mut().flatten() {
+            c.width = c.x1 - c.x0;
+        }
+    }
+    crowded
+}
+
 /// The chunks of a body line: text words one space apart joined, codes split from names.
 pub fn body_chunks(text: &str) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::with_capacity(8);

@@ -11,7 +11,8 @@
 //! label, and a group label centred over an odd number of columns (`收入预算` over `事业收入`) is
 //! not read as the first line of the middle one. Does not read the body.
 
-use super::chunks::Chunk;
+use super::chunks::{Chunk, narrow_if_crowded};
+use crate::lexicon::is_column_label;
 use crate::normalize::{push_squeezed, squeeze};
 
 /// One column of the table.
@@ -25,6 +26,9 @@ pub struct Leaf {
     pub path: Vec<String>,
     /// A code or name column (`科目编码`, `项目`), not a column of figures.
     pub label: bool,
+    /// The header prints a CJK character one text column wide (see
+    /// [`narrow_if_crowded`]): a figure is then printed about twice as wide as it stands.
+    pub compact: bool,
 }
 
 /// A header cell: the chunks of one label, top to bottom.
@@ -74,7 +78,9 @@ pub fn is_label(text: &str) -> bool {
 
 /// The columns of a header, left to right.
 pub fn leaves(lines: &[Vec<Chunk>]) -> Vec<Leaf> {
-    let cells = cells(lines);
+    let mut lines = lines.to_vec();
+    let compact = narrow_if_crowded(&mut lines);
+    let cells = cells(&lines);
     let parents: Vec<bool> = cells.iter().map(|c| heads_others(c, &cells)).collect();
     let mut out: Vec<Leaf> = cells
         .iter()
@@ -90,7 +96,7 @@ pub fn leaves(lines: &[Vec<Chunk>]) -> Vec<Leaf> {
             above.sort_by_key(|c| c.top());
             let mut path: Vec<String> = above.iter().map(|c| c.text()).collect();
             path.push(leaf.text());
-            Leaf { x0: leaf.x0(), x1: leaf.x1(), center: leaf.center(), label: is_label(&leaf.text()), path }
+            Leaf { x0: leaf.x0(), x1: leaf.x1(), center: leaf.center(), label: is_label(&leaf.text()), path, compact }
         })
         .collect();
     out.sort_by(|a, b| a.center.total_cmp(&b.center));
@@ -138,11 +144,11 @@ fn text_center(c: &Chunk) -> f64 {
     (c.x0 + c.x1) as f64 / 2.0
 }
 
-/// True when chunk `b`, one or two lines below `a`, is the next line of the same label: they
+/// True when chunk `b`, up to [`WRAP_REACH`] lines below `a`, is the next line of the same label: they
 /// stand over each other (left-aligned or centred alike), `b` is no wider than `a` by more
 /// than a character (a label fills its first line first), no other label of `b`'s line lies
-/// within `a`'s printed width (then `a` spans several columns), and nothing on the line
-/// between them stands in the way. `b_line` is `b`'s line, `between` the line between, if any.
+/// within `a`'s printed width (then `a` spans several columns), and nothing on the lines
+/// between them stands in the way. `b_line` is `b`'s line, `between` the chunks of the lines between.
 fn continues(a: &Chunk, b: &Chunk, b_line: &[Chunk], between: &[Chunk]) -> bool {
     let ov = overlap(a.x0, a.x1, b.x0, b.x1);
     let narrower = (a.x1 - a.x0).min(b.x1 - b.x0) as isize;
@@ -180,7 +186,8 @@ fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
             chain.push(k);
         }
         let pieces: Vec<(usize, Chunk)> = chain.iter().filter_map(|&k| items.get(k).cloned()).collect();
-        if pieces.len() > 1 && touches_main_row(&pieces, main) {
+        let whole = pieces.len() > 1 && is_column_label(&pieces.iter().map(|p| p.1.text.as_str()).collect::<String>());
+        if pieces.len() > 1 && !whole && touches_main_row(&pieces, main) {
             out.extend(pieces.into_iter().map(|p| Cell { pieces: vec![p] }));
         } else {
             out.push(Cell { pieces });
@@ -189,8 +196,12 @@ fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
     out
 }
 
+/// How many lines down a label may continue: pdftotext prints each piece of a wrapped label
+/// at its own height, so a cell of two lines beside cells of five leaves lines between.
+const WRAP_REACH: usize = 4;
+
 /// For each chunk (numbered line by line), the chunk that continues its label on a line below,
-/// if any: the first that [`continues`] it, one line down before two, left to right.
+/// if any: the first that [`continues`] it, nearer lines first, left to right.
 fn link_wraps(lines: &[Vec<Chunk>]) -> Vec<Option<usize>> {
     let mut first = Vec::with_capacity(lines.len() + 1);
     let mut n = 0;
@@ -200,17 +211,16 @@ fn link_wraps(lines: &[Vec<Chunk>]) -> Vec<Option<usize>> {
     }
     let mut next: Vec<Option<usize>> = vec![None; n];
     let mut taken = vec![false; n];
-    let no_chunks: &[Chunk] = &[];
     for (la, a_line) in lines.iter().enumerate() {
         for (ai, a) in a_line.iter().enumerate() {
             let a_id = first.get(la).map_or(0, |f| f + ai);
-            for lb in [la + 1, la + 2] {
+            for lb in la + 1..=la + WRAP_REACH {
                 let Some(b_line) = lines.get(lb) else { continue };
-                let between = if lb == la + 2 { lines.get(la + 1).map_or(no_chunks, Vec::as_slice) } else { no_chunks };
+                let between: Vec<Chunk> = lines.get(la + 1..lb).unwrap_or_default().iter().flatten().cloned().collect();
                 for (bi, b) in b_line.iter().enumerate() {
                     let b_id = first.get(lb).map_or(0, |f| f + bi);
                     let free = next.get(a_id).is_some_and(Option::is_none) && taken.get(b_id) == Some(&false);
-                    if free && continues(a, b, b_line, between) {
+                    if free && continues(a, b, b_line, &between) {
                         if let Some(slot) = next.get_mut(a_id) {
                             *slot = Some(b_id);
                         }
@@ -313,5 +323,34 @@ mod tests {
             ["合计", "因公出国(境)费", "公务接待费", "小计", "购置费", "运行费", "2024年机关运行经费预算数"]
         );
         assert!(got[4].contains("公务用车购置及运行费"), "{got:?}");
+    }
+
+    #[test]
+    fn labels_that_all_wrap_are_joined_line_by_line() {
+        // No line prints its labels whole: 一般公共预 / 算收入 and 政府性基金 / 预算收入 wrap
+        // around the line of 小计, each under 财政拨款收入; 事业单位经 / 营收入 four lines apart.
+        let got = paths(&fixture("wrapped-labels-without-a-main-row"));
+        let figures: Vec<&str> = got.iter().filter(|p| !p.starts_with("L:")).map(String::as_str).collect();
+        let leaves: Vec<&str> = figures.iter().map(|p| p.rsplit('/').next().unwrap_or("")).collect();
+        assert_eq!(
+            leaves,
+            [
+                "合计",
+                "小计",
+                "一般公共预算收入",
+                "政府性基金预算收入",
+                "国有资本经营预算收入",
+                "财政专户管理资金收入",
+                "事业收入（不含教育收费）",
+                "事业单位经营收入",
+                "其他收入",
+                "上级补助收入",
+                "附属单位上缴收入",
+                "使用非财政拨款结余",
+                "上年结转",
+            ],
+            "{got:?}"
+        );
+        assert_eq!(figures[1..5].iter().filter(|p| p.starts_with("财政拨款收入/")).count(), 4, "{got:?}");
     }
 }

@@ -501,6 +501,18 @@ mod tests {
         assert_eq!(on(&p, 18), [row("2010102", Split::Total, "20.00"), row("2010102", Split::Project, "20.00")]);
         assert_eq!(p.facts.len(), 12);
     }
+
+    #[test]
+    fn a_second_classification_beside_the_first_is_no_part_of_the_row() {
+        // Each row prints its 部门预算 code and name, then its 政府预算 code and name (5xx).
+        let p = read("two-classifications-side-by-side", Phase::Budget, 2026);
+        assert_eq!(
+            named(&p, "301").map(|f| (f.name.as_str(), f.amount.to_string())),
+            Some(("工资福利支出", "593.01".into()))
+        );
+        assert_eq!(named(&p, "30108").map(|f| f.name.as_str()), Some("机关事业单位基本养老保险缴费"));
+        assert!(p.facts.iter().all(|f| f.code.as_ref().is_none_or(|c| c.as_str().starts_with("30"))), "{:?}", p.facts);
+    }
 }
 
 /// Random layout-like text never panics the reader, and stays fast.

@@ -28,6 +28,9 @@ pub enum Role {
     Figure,
     /// A dash standing for an empty cell.
     Empty,
+    /// The code or name of a second classification printed beside the row's own (a
+    /// 政府预算支出经济分类 code and name after the 部门预算 ones): no part of the row.
+    Beside,
 }
 
 /// A body chunk with its reading.
@@ -84,7 +87,29 @@ pub fn place<'a>(lines: Vec<(&'a Line, Vec<Chunk>)>, leaves: &[Leaf], groups: &[
     columns_by_page(&mut body, leaves);
     fill_in_order(&mut body, leaves, groups);
     assign_groups(&mut body, leaves, groups);
+    set_aside_second_classification(&mut body, leaves, groups);
     body
+}
+
+/// Where a group's header prints two code columns (`科目编码`, or the `类` column of one)
+/// before its figures (two classifications of the row side by side), the codes and names from the second code column on are
+/// [`Role::Beside`]: the row is read by the first.
+fn set_aside_second_classification(body: &mut [BodyLine], leaves: &[Leaf], groups: &[Range<usize>]) {
+    for (g, range) in groups.iter().enumerate() {
+        let mut code_columns: Vec<usize> = range
+            .clone()
+            .filter_map(|i| leaves.get(i))
+            .filter(|l| l.label && l.path.last().is_some_and(|t| t == "类" || t.contains("编码") || t.contains("代码")))
+            .map(|l| l.x0)
+            .collect();
+        code_columns.sort_unstable();
+        let Some(&second) = code_columns.get(1) else { continue };
+        for t in body.iter_mut().flat_map(|b| &mut b.tokens) {
+            if t.group == g && matches!(t.role, Role::Code | Role::Text) && t.chunk.x0 + 1 >= second {
+                t.role = Role::Beside;
+            }
+        }
+    }
 }
 
 /// A table whose figures (nearly) all print decimals: its bare integers are codes.
@@ -150,7 +175,12 @@ fn columns_by_page(body: &mut [BodyLine], leaves: &[Leaf]) {
         let clusters = clusters(&spans);
         let cost = |c: &Cluster, leaf: usize| match seen.get(&leaf) {
             Some(&right) => c.right.abs_diff(right) as f64,
-            None => cost_from_label(c.right, leaves.get(leaf).map_or(0.0, |l| l.center)),
+            None => match leaves.get(leaf) {
+                // Where the header is compact, a figure stands in half the columns it is
+                // printed in: the widest one's true right edge is half way along it.
+                Some(l) if l.compact => cost_from_label(c.left + (c.right - c.left).div_ceil(2), l.center),
+                l => cost_from_label(c.right, l.map_or(0.0, |l| l.center)),
+            },
         };
         let Some(matched) = match_in_order(&clusters, &figure_leaves, cost) else { continue };
         for (cluster, leaf) in clusters.iter().zip(matched) {
@@ -177,6 +207,7 @@ fn cost_from_label(right: usize, center: f64) -> f64 {
 /// Figures standing over each other on a page.
 #[derive(Debug, Clone)]
 struct Cluster {
+    left: usize,
     right: usize,
     /// Indexes into the spans the cluster was made from.
     members: Vec<usize>,
@@ -195,7 +226,7 @@ fn clusters(spans: &[(usize, usize)]) -> Vec<Cluster> {
                 c.right = c.right.max(x1);
                 c.members.push(i);
             }
-            _ => out.push(Cluster { right: x1, members: vec![i] }),
+            _ => out.push(Cluster { left: x0, right: x1, members: vec![i] }),
         }
     }
     out
@@ -296,7 +327,7 @@ mod tests {
     fn leaf(x0: usize, text: &str, label: bool) -> Leaf {
         let c = super::super::chunks::header_chunks(&format!("{}{text}", " ".repeat(x0)));
         let center = c.first().map_or(0.0, Chunk::center);
-        Leaf { x0, x1: x0 + text.chars().count(), center, path: vec![text.to_string()], label }
+        Leaf { x0, x1: x0 + text.chars().count(), center, path: vec![text.to_string()], label, compact: false }
     }
 
     #[test]

@@ -143,7 +143,14 @@ pub fn leaves(header: &[Line]) -> Vec<Leaf> {
     labels
         .into_iter()
         .enumerate()
-        .map(|(i, (word, figure))| Leaf { x0: i, x1: i + 1, center: i as f64, path: vec![word], label: !figure })
+        .map(|(i, (word, figure))| Leaf {
+            x0: i,
+            x1: i + 1,
+            center: i as f64,
+            path: vec![word],
+            label: !figure,
+            compact: false,
+        })
         .collect()
 }
 

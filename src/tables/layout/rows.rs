@@ -99,7 +99,8 @@ pub fn rows<'a>(body: &[BodyLine<'a>], groups: &[Range<usize>]) -> Vec<LayoutRow
 fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
     let mut out = Vec::new();
     for (at, b) in body.iter().enumerate() {
-        let mine: Vec<_> = b.tokens.iter().filter(|t| t.group == group && t.role != Role::Empty).collect();
+        let mine: Vec<_> =
+            b.tokens.iter().filter(|t| t.group == group && !matches!(t.role, Role::Empty | Role::Beside)).collect();
         if mine.is_empty() {
             continue;
         }
@@ -113,7 +114,7 @@ fn parts_of<'a>(body: &[BodyLine<'a>], group: usize) -> Vec<Part<'a>> {
                     part.code.push(t.chunk.text.clone());
                 }
                 (Role::Figure, Some(col)) => part.figures.push((col, t.chunk.text.clone())),
-                (Role::Figure, None) | (Role::Empty, _) => {}
+                (Role::Figure, None) | (Role::Empty | Role::Beside, _) => {}
                 (Role::Text, _) => {
                     push_squeezed(&mut part.text, &t.chunk.text);
                     part.width += t.chunk.printed_width();
