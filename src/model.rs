@@ -164,6 +164,9 @@ pub enum AsideReason {
     NoMeaning,
     /// The same figure printed again on its row (a subtotal column, 总计 on both halves).
     Repeat,
+    /// A row of one of the department's units in a table by unit (the department's figures
+    /// are its total row).
+    UnitRow,
 }
 
 /// What a document's self-audit found: the amount-like tokens printed in its statements and

@@ -67,6 +67,9 @@ static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
 static PART_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第[一二三四五六七八九十]+部分|.{0,30}(?:情况说明|编制说明|名词解释)$)").expect("valid regex")
 });
+/// A unit printed alone in a header cell (`（万元）`), as forms such as 绩效目标表 state it.
+static UNIT_CELL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[(（](?:万元|元)[)）]\s*$").expect("valid regex"));
 static LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:部门|单位名称|编制部门|编制单位|预算单位)\s*[:：]").expect("valid regex"));
 
@@ -207,7 +210,11 @@ fn has_table_evidence(lines: &[Line], at: usize) -> bool {
         if title(&line.text).is_some() {
             return false;
         }
-        if unit_of(&line.text).is_some() || is_table_label(&line.text) || line.text.contains('\t') {
+        if unit_of(&line.text).is_some()
+            || is_table_label(&line.text)
+            || line.text.contains('\t')
+            || UNIT_CELL.is_match(&line.text)
+        {
             return true;
         }
         if line.text.trim_start().starts_with('|') {

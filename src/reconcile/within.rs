@@ -154,7 +154,8 @@ fn terms_of<'a>(statement: Statement, total: &Fact, column: &[&'a Fact]) -> Opti
                 _ => return None,
             }
         }
-        Statement::T09 => level1(Dimension::ThreePublic),
+        // 会议费 and 培训费, level 0 beside the 三公, are no totals.
+        Statement::T09 if total.name.contains("合计") => level1(Dimension::ThreePublic),
         Statement::T02 | Statement::T03 | Statement::T05 | Statement::T07 | Statement::T08 => {
             level1(Dimension::Function)
         }

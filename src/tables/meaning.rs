@@ -326,6 +326,10 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
 /// The measure a column's header states, read with the document's phase; `None` when the
 /// document states no phase and the header names no measure that needs none.
 pub(super) fn measure(column: &Column, ctx: &Context) -> Option<Measure> {
+    // A change on the year before (增减变化情况, 增减额, 增长率) is no measure of the contract.
+    if column.says("增减") || column.says("增长") || column.says("变化") {
+        return None;
+    }
     let prior = ctx.fiscal_year.is_some_and(|y| column.path.iter().any(|p| mentions_year_before(p, y)));
     Some(if column.says("年初预算") {
         Measure::InitialBudget

@@ -296,3 +296,26 @@ fn i26_code_hierarchy_columns() {
         want.iter().map(|(l, c, s, a)| (*l, c.to_string(), *s, wan(a))).collect();
     assert_eq!(rows, want);
 }
+
+/// Issue 26, ../shared/wild xian-justice-2026-budget lines 1187–1204 (表13): a 三公 table by
+/// unit, in 上年 / 当年 / 增减变化情况 halves, whose 合计 adds 会议费 and 培训费 to the 三公
+/// 小计. The report's arithmetic: 上年 小计 848,081.50 = 公务接待费 23,081.50 + 公务用车
+/// 825,000.00. Only the 合计 row is the department's; the change half is no measure.
+#[test]
+fn i26_three_public_by_unit() {
+    let parsed = budget_2026("26-three-public-by-unit.txt");
+    let yuan = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+    let prior: Vec<(&str, u8, Decimal)> = parsed
+        .facts
+        .iter()
+        .filter(|f| f.measure == Measure::PriorBudget)
+        .map(|f| (f.name.as_str(), f.level.unwrap_or(9), f.amount.value()))
+        .collect();
+    assert!(prior.contains(&("合计", 0, yuan("848081.50"))), "{prior:?}");
+    assert!(prior.contains(&("公务接待费", 1, yuan("23081.50"))), "{prior:?}");
+    assert!(prior.contains(&("会议费", 0, yuan("102500.00"))), "{prior:?}");
+    assert!(!prior.iter().any(|f| f.2 == yuan("2305070.50")), "the 合计 with 会议费 and 培训费 is no 三公 total");
+    let rows: Vec<u32> = parsed.facts.iter().map(|f| f.line).collect();
+    assert!(rows.windows(2).all(|w| w[0] == w[1]), "one row, the 合计: {rows:?}");
+    assert!(parsed.facts.iter().all(|f| f.amount.value() >= Decimal::ZERO), "no 增减 figure");
+}

@@ -29,6 +29,8 @@ enum Item {
     Purchase,
     Operation,
     Reception,
+    /// 会议费, 培训费, 行政经费 beside the 三公: a level-0 row named as printed (design.md).
+    Beside,
 }
 
 /// One item column: what it holds, its name and level, and its measure.
@@ -39,6 +41,8 @@ struct ItemColumn {
     name: String,
     level: u8,
     measure: Measure,
+    /// Printed as a 小计 under the 三公 group label (the 三公 total where 合计 adds more).
+    subtotal: bool,
 }
 
 /// The standard item names, in the forms reports print them.
@@ -67,13 +71,26 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -
         .filter(|(_, c)| c.role == Role::Amount)
         .filter_map(|(col, c)| item_column(col, c, ctx))
         .collect();
-    let halves = halves(&columns);
-    if let Some(line) = records.first().map(|r| r.line.no) {
-        out.diagnostics.extend(measures_by_order(&mut columns, &halves, ctx, line));
+    // A 合计 beside a 三公 小计 adds 会议费 and 培训费 to the 三公: no total of the contract.
+    if columns.iter().any(|c| c.item == Item::Total && c.subtotal) {
+        columns.retain(|c| c.item != Item::Total || c.subtotal);
     }
+    let line = records.first().map_or(0, |r| r.line.no);
+    let by_total = halves(&columns);
+    out.diagnostics.extend(measures_by_order(&mut columns, &by_total, ctx, line));
+    out.diagnostics.extend(drop_ambiguous(&mut columns, line));
+    let halves = halves(&columns);
     let identities = identities(&columns, &halves);
-    for rec in records {
+    for (k, rec) in records.iter().enumerate() {
         let mut amounts = rec.amounts.clone();
+        if by_unit(grid) && !is_department_total(records, k) {
+            out.set_aside.extend(amounts.iter().map(|&(_, amount)| SetAside {
+                line: rec.line.no,
+                amount,
+                why: AsideReason::UnitRow,
+            }));
+            continue;
+        }
         out.diagnostics.extend(
             split_value::repair(&mut amounts, &identities, rec.line.no)
                 .into_iter()
@@ -104,11 +121,56 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -
     out
 }
 
+/// Two columns read as the same item and measure (a header whose group labels reach over
+/// the wrong columns: a 三公 小计 read as the 公务用车 one) say neither's meaning: both are
+/// left out, with a note, rather than one published under the other's name.
+fn drop_ambiguous(columns: &mut Vec<ItemColumn>, line: u32) -> Option<Diagnostic> {
+    let key = |c: &ItemColumn| (c.item, c.measure, c.name.clone());
+    let twice: Vec<_> =
+        columns.iter().map(key).filter(|k| columns.iter().filter(|c| key(c) == *k).count() > 1).collect();
+    if twice.is_empty() {
+        return None;
+    }
+    columns.retain(|c| !twice.contains(&key(c)));
+    let names: Vec<&str> = twice.iter().map(|k| k.2.as_str()).collect();
+    Some(Diagnostic::new(
+        line,
+        format!("t09: two columns read as {} under one measure: their figures are left out", names.join(", ")),
+    ))
+}
+
+/// A table whose rows are the department's units (a 单位编码 / 单位名称 column): only its
+/// total row is the department's.
+fn by_unit(grid: &Grid) -> bool {
+    grid.columns.iter().any(|c| c.role != Role::Amount && c.says("单位"))
+}
+
+/// The record that holds the department's figures in a table by unit: its 合计 row, or the
+/// first row when none is named so.
+fn is_department_total(records: &[Record], k: usize) -> bool {
+    let total = |r: &Record| r.name.as_deref().is_some_and(|n| matches!(n, "合计" | "总计"));
+    match records.iter().position(total) {
+        Some(t) => t == k,
+        None => k == 0,
+    }
+}
+
 /// The item a column holds, with its name, level and measure; `None` for a column outside the
 /// 三公 (机关运行经费).
 fn item_column(col: usize, column: &Column, ctx: &Context) -> Option<ItemColumn> {
     if column.says("机关运行") {
         return None;
+    }
+    let measure = measure(column, ctx)?;
+    let leaf_printed = column.path.last().map_or("", String::as_str);
+    if ["会议费", "培训费", "行政经费"].iter().any(|w| leaf_printed.contains(w)) {
+        let name = leaf_printed.to_string();
+        return Some(ItemColumn { col, item: Item::Beside, name, level: 0, measure, subtotal: false });
+    }
+    // A 小计 right under the 三公 group label (not under 公务用车) is the 三公 total.
+    let under_vehicle = column.path.iter().rev().skip(1).any(|p| p.contains("公务用车"));
+    if leaf_printed == "小计" && !under_vehicle && column.path.iter().any(|p| p.contains("三公")) {
+        return Some(ItemColumn { col, item: Item::Total, name: "合计".into(), level: 0, measure, subtotal: true });
     }
     let labels: Vec<String> = column
         .path
@@ -120,12 +182,16 @@ fn item_column(col: usize, column: &Column, ctx: &Context) -> Option<ItemColumn>
     let item = item_of(leaf)?;
     let (name, level) = match item {
         Item::Total => ("合计".to_string(), 0),
-        // The subtotal is named after its group, the label above it.
-        Item::Vehicle if leaf == "小计" => (labels.iter().rev().nth(1)?.clone(), 1),
+        // The subtotal is named after its group, the 公务用车 label above it.
+        Item::Vehicle if leaf == "小计" => {
+            let group = labels.iter().rev().skip(1).find(|l| l.contains("公务用车")).or(labels.iter().rev().nth(1));
+            (group?.clone(), 1)
+        }
         Item::Vehicle | Item::Overseas | Item::Reception => (leaf.clone(), 1),
         Item::Purchase | Item::Operation => (qualified(leaf, &labels), 2),
+        Item::Beside => return None,
     };
-    Some(ItemColumn { col, item, name, level, measure: measure(column, ctx)? })
+    Some(ItemColumn { col, item, name, level, measure, subtotal: false })
 }
 
 /// A part printed under its group by its own word only (`购置费` under `公务用车购置及运行费`)
