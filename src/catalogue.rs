@@ -58,6 +58,9 @@ const RULES: &[Rule] = &[
     rule(Named::Outside, &["机关运行经费"], &[], &["三公"]),
     // 项目支出 detail (项目支出总表, 一般公共预算项目支出情况表, 项目支出及其他支出预算表).
     rule(Named::Outside, &["项目支出"], &[], &["三公", "收支", "收入"]),
+    // 基本支出 by function (一般公共预算基本支出明细表（按支出功能分类科目）): t06 is by
+    // economic class.
+    rule(Named::Outside, &["基本支出"], &["功能分类", "功能科目"], &["经济"]),
     // 基本支出 detail of all funds (基本支出总表, 部门预算基本支出预算表).
     rule(Named::Outside, &["基本支出"], &[], &["一般公共预算", "财政拨款", "三公"]),
     // Economic tables of all spending, basic and project (一般公共预算支出经济分类情况表).
@@ -132,6 +135,8 @@ mod tests {
             ("项目支出绩效目标表", Some(Named::Outside)),
             ("部门综合预算专项业务经费支出表", Some(Named::Outside)),
             ("部门综合预算财政拨款上年结转资金支出表", Some(Named::Outside)),
+            ("部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", Some(Named::Outside)),
+            ("部门综合预算一般公共预算基本支出明细表（按支出经济分类科目）", Some(st(T06, Gpb))),
             // Not a table title.
             ("目录表", None),
         ];

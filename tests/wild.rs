@@ -14,6 +14,7 @@ const REPORTS: &[&str] = &[
     "shenzhen-petitions-2026-budget",
     "suzhou-audit-2026-budget",
     "yantai-petitions-2026-budget",
+    "xian-audit-2026-budget",
 ];
 
 /// One run over tests/fixtures/wild/text, shared by the tests of this module.
@@ -80,6 +81,7 @@ const TABLE_RECALL_FLOOR: &[(&str, f64)] = &[
     ("shenzhen-petitions-2026-budget", 0.54),
     ("suzhou-audit-2026-budget", 0.90),
     ("yantai-petitions-2026-budget", 0.95),
+    ("xian-audit-2026-budget", 0.85),
 ];
 
 #[test]

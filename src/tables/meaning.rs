@@ -19,7 +19,7 @@ use crate::model::{AsideReason, Code, Diagnostic, Fact, Parsed, SetAside};
 use crate::vocab::{CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Unit};
 
 use super::grid::{Column, Grid, Role};
-use super::records::Record;
+use super::records::{Record, by_unit, is_department_total};
 use super::split_value::{self, Identity};
 
 /// What the document tells a table parser.
@@ -46,6 +46,10 @@ pub(super) struct Target {
 enum Side {
     Revenue,
     Expenditure,
+    /// The expenditure again, by economic class (a three- or four-sided summary table's
+    /// 部门预算 / 政府预算支出经济分类 halves): a second decomposition of the same total, which
+    /// the contract's t01/t04 do not record.
+    Economic,
 }
 
 /// Row names that stand for a total or subtotal.
@@ -62,6 +66,9 @@ const TOTAL_NAMES: &[&str] = &[
     "收支总计",
     "本年收入",
     "本年支出",
+    // Xi'an's 收支总表 heads both sides with 一、部门预算: the whole budget.
+    "部门预算",
+    "部门综合预算",
 ];
 
 fn is_total_name(name: &str) -> bool {
@@ -87,7 +94,18 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
     let ambiguous = drop_ambiguous(statement, grid, records, &mut targets);
     out.diagnostics.extend(ambiguous_note(statement, grid, records, &ambiguous));
     let sideless = targets_of(None);
-    for rec in records {
+    let unit_rows = by_unit(grid);
+    let headed_groups: Vec<bool> = (0..grid.groups.len()).map(|g| headed_by_total(records, g)).collect();
+    for (k, rec) in records.iter().enumerate() {
+        if unit_rows && !is_department_total(records, k) {
+            let line = rec.line.no;
+            out.set_aside.extend(rec.amounts.iter().map(|&(_, amount)| SetAside {
+                line,
+                amount,
+                why: AsideReason::UnitRow,
+            }));
+            continue;
+        }
         let side = sides.get(rec.group).copied().flatten();
         let row_targets = targets.get(rec.group).unwrap_or(&sideless);
         let mut amounts = rec.amounts.clone();
@@ -97,7 +115,16 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
                 .extend(notes.into_iter().map(|d| Diagnostic { message: format!("{statement}: {}", d.message), ..d }));
         }
         let rec = &Record { amounts, ..rec.clone() };
-        let Some(row) = row_meaning(statement, side, rec, &mut out.diagnostics) else { continue };
+        if side == Some(Side::Economic) {
+            out.set_aside.extend(rec.amounts.iter().map(|&(_, amount)| SetAside {
+                line: rec.line.no,
+                amount,
+                why: AsideReason::NoMeaning,
+            }));
+            continue;
+        }
+        let headed = headed_groups.get(rec.group).copied().unwrap_or(false);
+        let Some(row) = row_meaning(statement, side, headed, rec, &mut out.diagnostics) else { continue };
         let line = rec.line.no;
         for &(col, amount) in &rec.amounts {
             let aside = |why| SetAside { line, amount, why };
@@ -225,9 +252,35 @@ pub(super) struct Row {
     pub(super) name: String,
 }
 
+/// A summary table's side whose numbered items stand under a total printed as their heading
+/// (`一、部门预算` over `1、财政拨款`, `(1)一般公共预算拨款`): its Arabic-numbered items are
+/// sources of their own (level 1), its bracketed ones their parts (level 2).
+fn headed_by_total(records: &[Record], group: usize) -> bool {
+    records
+        .iter()
+        .filter(|r| r.group == group)
+        .any(|r| starts_with_chinese_ordinal(r.raw_name.as_deref()) && r.name.as_deref().is_some_and(is_total_name))
+}
+
+fn starts_with_chinese_ordinal(raw_name: Option<&str>) -> bool {
+    raw_name.is_some_and(|raw| raw.starts_with(|c: char| "一二三四五六七八九十".contains(c)))
+}
+
+/// The level of a revenue source by its numbering (see [`headed_by_total`]).
+fn revenue_level(raw_name: Option<&str>, headed: bool) -> u8 {
+    let raw = raw_name.unwrap_or("");
+    let bracketed = raw.starts_with(['(', '（']);
+    match (headed, is_sub_item(raw_name)) {
+        (true, true) if bracketed || raw.starts_with("其中") => 2,
+        (true, _) | (false, false) => 1,
+        (false, true) => 2,
+    }
+}
+
 fn row_meaning(
     statement: Statement,
     side: Option<Side>,
+    headed: bool,
     rec: &Record,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Row> {
@@ -251,8 +304,13 @@ fn row_meaning(
     }
     Some(match statement {
         Statement::T01 | Statement::T04 => match side {
-            Some(Side::Revenue) if is_sub_item(rec.raw_name.as_deref()) => row(Dimension::Revenue, Some(2)),
-            Some(Side::Revenue) => row(Dimension::Revenue, Some(1)),
+            Some(Side::Revenue) => row(Dimension::Revenue, Some(revenue_level(rec.raw_name.as_deref(), headed))),
+            // `一、财政拨款` heading the uses of appropriations: their total.
+            Some(Side::Expenditure)
+                if starts_with_chinese_ordinal(rec.raw_name.as_deref()) && name.ends_with("拨款") =>
+            {
+                row(Dimension::Total, Some(0))
+            }
             _ if is_function_class(&name) => row(Dimension::Function, Some(1)),
             _ if is_balance(&name) => row(Dimension::Total, Some(0)),
             // A 款 or 项 printed by name alone (no code, no indentation read): its level
@@ -276,9 +334,13 @@ fn row_meaning(
 }
 
 /// A revenue source numbered as a part of the one above (`1. 一般公共预算资金` under
-/// `一、财政拨款收入`): Arabic or bracketed numbers sit under Chinese ones.
+/// `一、财政拨款收入`): Arabic or bracketed numbers sit under Chinese ones; a 其中 row is one.
 fn is_sub_item(raw_name: Option<&str>) -> bool {
     let Some(raw) = raw_name else { return false };
+    // `其中：专项资金列入部门预算的项目`: a part of the source above.
+    if raw.starts_with("其中") {
+        return true;
+    }
     let mut chars = raw.chars();
     match chars.next() {
         Some(c) if c.is_ascii_digit() => {
@@ -312,7 +374,13 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
         .enumerate()
         .map(|(i, g)| {
             let top = g.columns.clone().find_map(|c| grid.columns[c].path.first().cloned()).unwrap_or_default();
-            Some(if top.contains("支出") {
+            let by_economic_class = g
+                .columns
+                .clone()
+                .any(|c| grid.columns.get(c).is_some_and(|col| col.role == Role::Name && col.says("经济分类")));
+            Some(if by_economic_class {
+                Side::Economic
+            } else if top.contains("支出") {
                 Side::Expenditure
             } else if top.contains("收入") || i == 0 {
                 Side::Revenue
@@ -383,6 +451,9 @@ fn column_target(
             _ => target(FundScope::All, Split::Total),
         },
         Statement::T02 => revenue_split(column).and_then(|(fund, split)| target(fund, split)),
+        // A column of one source of money (一般公共预算拨款 / 小计) is no use of it; a 合计 is
+        // the row's total whatever a layout header put over it.
+        Statement::T03 if column.says("拨款") && !column.path.last().is_some_and(|l| l == "合计") => None,
         Statement::T03 => expenditure_split(column).and_then(|s| target(FundScope::All, s)),
         Statement::T05 => expenditure_split(column).and_then(|s| target(scope, s)),
         Statement::T08 => expenditure_split(column).and_then(|s| target(FundScope::SoeCapital, s)),
@@ -414,6 +485,12 @@ fn revenue_split(column: &Column) -> Option<(FundScope, Split)> {
         return Some((FundScope::All, Split::Total));
     }
     if let Some(fund) = fund_of(column) {
+        return Some((fund, Split::Fiscal));
+    }
+    // A 小计 under a group of one fund (`一般公共预算拨款` over 小计 and 其中 columns).
+    if leaf == "小计"
+        && let Some(fund) = column.path.iter().rev().skip(1).find_map(|p| fund_of_label(p))
+    {
         return Some((fund, Split::Fiscal));
     }
     if leaf.contains("财政拨款") {
@@ -507,7 +584,11 @@ fn expenditure_split(column: &Column) -> Option<Split> {
 
 /// The fund a t04 expenditure or t02 appropriation column is restricted to, if any.
 fn fund_of(column: &Column) -> Option<FundScope> {
-    let leaf = column.path.last()?;
+    fund_of_label(column.path.last()?)
+}
+
+/// The fund a label names, if any.
+fn fund_of_label(leaf: &str) -> Option<FundScope> {
     if leaf.contains("一般公共预算") {
         Some(FundScope::Gpb)
     } else if leaf.contains("政府性基金") {

@@ -195,6 +195,24 @@ fn place_strays(
     }
 }
 
+/// A table whose rows are the department's units (a 单位编码 / 单位名称 column): only its
+/// total row is the department's.
+pub(super) fn by_unit(grid: &Grid) -> bool {
+    grid.columns.iter().any(|c| {
+        c.role != Role::Amount && c.path.last().is_some_and(|l| l.contains("单位编码") || l.contains("单位名称"))
+    })
+}
+
+/// The record that holds the department's figures in a table by unit: its 合计 row, or the
+/// first row when none is named so.
+pub(super) fn is_department_total(records: &[Record], k: usize) -> bool {
+    let total = |r: &Record| r.name.as_deref().is_some_and(|n| matches!(n, "合计" | "总计"));
+    match records.iter().position(total) {
+        Some(t) => t == k,
+        None => k == 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Statement};
 
 use super::grid::{Column, Grid, Role};
 use super::meaning::{Context, Row, Target, measure, push_fact};
-use super::records::Record;
+use super::records::{Record, by_unit, is_department_total};
 use super::split_value::{self, Identity};
 
 /// What a 三公 column holds.
@@ -137,22 +137,6 @@ fn drop_ambiguous(columns: &mut Vec<ItemColumn>, line: u32) -> Option<Diagnostic
         line,
         format!("t09: two columns read as {} under one measure: their figures are left out", names.join(", ")),
     ))
-}
-
-/// A table whose rows are the department's units (a 单位编码 / 单位名称 column): only its
-/// total row is the department's.
-fn by_unit(grid: &Grid) -> bool {
-    grid.columns.iter().any(|c| c.role != Role::Amount && c.says("单位"))
-}
-
-/// The record that holds the department's figures in a table by unit: its 合计 row, or the
-/// first row when none is named so.
-fn is_department_total(records: &[Record], k: usize) -> bool {
-    let total = |r: &Record| r.name.as_deref().is_some_and(|n| matches!(n, "合计" | "总计"));
-    match records.iter().position(total) {
-        Some(t) => t == k,
-        None => k == 0,
-    }
 }
 
 /// The item a column holds, with its name, level and measure; `None` for a column outside the

@@ -228,8 +228,20 @@ fn layout_columns(leaves: &[Leaf], groups: &[std::ops::Range<usize>]) -> Layout 
         let with = |last: String| above.iter().cloned().chain([last]).collect::<Vec<_>>();
         out.columns
             .push(Column { role: Role::Code, path: with(label_text(&["编码", "代码"], "编码")), number: None });
-        out.columns
-            .push(Column { role: Role::Name, path: with(label_text(&["名称", "项目"], "项目")), number: None });
+        // A name column may be headed by what it classifies (`支出功能分类科目（按大类）`).
+        let name_label = label_text(&["名称", "项目"], "");
+        let name_label = if name_label.is_empty() {
+            g.clone()
+                .filter_map(|i| leaves.get(i))
+                .filter(|l| l.label)
+                .filter_map(|l| l.path.last())
+                .find(|t| t.contains("科目") && !t.contains("编码") && !t.contains("代码"))
+                .cloned()
+                .unwrap_or_else(|| "项目".to_string())
+        } else {
+            name_label
+        };
+        out.columns.push(Column { role: Role::Name, path: with(name_label), number: None });
         out.labels.push((start, start + 1));
         for i in figures {
             if let Some(slot) = out.leaf_col.get_mut(i) {
@@ -500,6 +512,19 @@ mod tests {
         assert_eq!(on(&p, 17), [row("2010101", Split::Total, "30.00"), row("2010101", Split::Basic, "30.00")]);
         assert_eq!(on(&p, 18), [row("2010102", Split::Total, "20.00"), row("2010102", Split::Project, "20.00")]);
         assert_eq!(p.facts.len(), 12);
+    }
+
+    #[test]
+    fn a_second_classification_in_code_columns_of_its_own_is_no_part_of_the_row() {
+        // 部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 30101 is printed once per 政府 class.
+        let p = read("two-classifications-in-code-columns", Phase::Budget, 2026);
+        let basic: Vec<String> = p
+            .facts
+            .iter()
+            .filter(|f| f.code.as_ref().is_some_and(|c| c.as_str() == "30101"))
+            .map(|f| f.amount.to_string())
+            .collect();
+        assert_eq!(basic, ["22098333.60", "874679.40"], "{:?}", p.facts);
     }
 
     #[test]

@@ -92,21 +92,30 @@ pub fn place<'a>(lines: Vec<(&'a Line, Vec<Chunk>)>, leaves: &[Leaf], groups: &[
 }
 
 /// Where a group's header prints two code columns (`科目编码`, or the `类` column of one)
-/// before its figures (two classifications of the row side by side), the codes and names from the second code column on are
-/// [`Role::Beside`]: the row is read by the first.
+/// before its figures (two classifications of the row side by side), a line's second code
+/// after its first code and name starts the second classification: it and its name are
+/// [`Role::Beside`], and the row is read by the first. (The second block is told by order,
+/// not by position: its labels are centred over wider cells than the body's text takes.)
 fn set_aside_second_classification(body: &mut [BodyLine], leaves: &[Leaf], groups: &[Range<usize>]) {
+    let is_code_label = |l: &Leaf| l.path.last().is_some_and(|t| t == "类" || t.contains("编码") || t.contains("代码"));
     for (g, range) in groups.iter().enumerate() {
-        let mut code_columns: Vec<usize> = range
-            .clone()
-            .filter_map(|i| leaves.get(i))
-            .filter(|l| l.label && l.path.last().is_some_and(|t| t == "类" || t.contains("编码") || t.contains("代码")))
-            .map(|l| l.x0)
-            .collect();
-        code_columns.sort_unstable();
-        let Some(&second) = code_columns.get(1) else { continue };
-        for t in body.iter_mut().flat_map(|b| &mut b.tokens) {
-            if t.group == g && matches!(t.role, Role::Code | Role::Text) && t.chunk.x0 + 1 >= second {
-                t.role = Role::Beside;
+        let code_labels = range.clone().filter_map(|i| leaves.get(i)).filter(|l| l.label && is_code_label(l)).count();
+        if code_labels < 2 {
+            continue;
+        }
+        for line in body.iter_mut() {
+            let (mut coded, mut named, mut beside) = (false, false, false);
+            for t in line.tokens.iter_mut().filter(|t| t.group == g) {
+                match t.role {
+                    Role::Figure => break,
+                    Role::Code if coded && named => beside = true,
+                    Role::Code => coded = true,
+                    Role::Text if coded => named = true,
+                    _ => {}
+                }
+                if beside && matches!(t.role, Role::Code | Role::Text) {
+                    t.role = Role::Beside;
+                }
             }
         }
     }
