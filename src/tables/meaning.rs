@@ -453,7 +453,7 @@ fn column_target(
         Statement::T02 => revenue_split(column).and_then(|(fund, split)| target(fund, split)),
         // A column of one source of money (一般公共预算拨款 / 小计) is no use of it; a 合计 is
         // the row's total whatever a layout header put over it.
-        Statement::T03 if column.says("拨款") && !column.path.last().is_some_and(|l| l == "合计") => None,
+        Statement::T03 if column.says("拨款") && column.path.last().is_none_or(|l| l != "合计") => None,
         Statement::T03 => expenditure_split(column).and_then(|s| target(FundScope::All, s)),
         Statement::T05 => expenditure_split(column).and_then(|s| target(scope, s)),
         Statement::T08 => expenditure_split(column).and_then(|s| target(FundScope::SoeCapital, s)),
