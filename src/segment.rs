@@ -76,7 +76,9 @@ static LABEL: LazyLock<Regex> =
 /// Segments a document.
 pub fn segment(lines: &[Line]) -> Segmented<'_> {
     let starts = titles(lines);
-    let mut tables = Vec::with_capacity(starts.len());
+    let mut tables: Vec<TableSegment> = Vec::with_capacity(starts.len());
+    // Where each table's body starts in `lines`.
+    let mut body_starts: Vec<usize> = Vec::with_capacity(starts.len());
     let mut prose = Vec::new();
     let mut outside = Vec::new();
     let mut cursor = 0;
@@ -85,15 +87,30 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         let end = (start.last + 1..limit).find(|&j| is_part_heading(&lines[j].text)).unwrap_or(limit);
         push_prose(&mut prose, lines, cursor..start.at);
         let body = &lines[start.last + 1..end];
+        // A title printed again at the top of the next page continues its table.
+        let previous = k.checked_sub(1).and_then(|p| starts.get(p));
+        let continues = matches!(start.named, Named::Statement(..))
+            && previous.is_some_and(|p| p.named == start.named && p.title == start.title && cursor == start.at);
+        if continues
+            && let (Some(table), Some(&from)) = (tables.last_mut(), body_starts.last())
+            && let Some(joined) = lines.get(from..end)
+        {
+            table.lines = joined;
+            cursor = end;
+            continue;
+        }
         match start.named {
-            Named::Statement(statement, scope) => tables.push(TableSegment {
-                statement,
-                scope,
-                title: start.title.clone(),
-                title_line: lines[start.at].no,
-                unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
-                lines: body,
-            }),
+            Named::Statement(statement, scope) => {
+                body_starts.push(start.last + 1);
+                tables.push(TableSegment {
+                    statement,
+                    scope,
+                    title: start.title.clone(),
+                    title_line: lines[start.at].no,
+                    unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
+                    lines: body,
+                })
+            }
             Named::Outside => outside.push((lines[start.at].no, start.title.clone())),
         }
         cursor = end;
@@ -228,7 +245,7 @@ fn has_table_evidence(lines: &[Line], at: usize) -> bool {
 }
 
 /// A table number (`表1`, `公开 02 表`) or a label (`编制单位：`) on a line of its own.
-fn is_table_label(text: &str) -> bool {
+pub(crate) fn is_table_label(text: &str) -> bool {
     // Both patterns start with one of these characters: most lines are not squeezed.
     if !text.trim_start().starts_with(['公', '表', '(', '（', '部', '单', '编', '预']) {
         return false;

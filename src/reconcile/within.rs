@@ -137,9 +137,10 @@ fn terms_of<'a>(statement: Statement, total: &Fact, column: &[&'a Fact]) -> Opti
         column.iter().copied().filter(|f| f.dimension == dimension && f.level == Some(1)).collect()
     };
     let terms = match statement {
+        // 本年收入合计 adds this year's sources; 收入总计 the balances brought in, too.
         Statement::T01 | Statement::T04 if total.name.contains("收入") => level1(Dimension::Revenue)
             .into_iter()
-            .filter(|f| !f.name.contains("结转") && !f.name.contains("结余"))
+            .filter(|f| total.name.contains("总计") || (!f.name.contains("结转") && !f.name.contains("结余")))
             .collect(),
         Statement::T01 | Statement::T04 if total.name.contains("支出") => level1(Dimension::Function),
         Statement::T06 => {

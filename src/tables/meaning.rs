@@ -94,8 +94,16 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
     let ambiguous = drop_ambiguous(statement, grid, records, &mut targets);
     out.diagnostics.extend(ambiguous_note(statement, grid, records, &ambiguous));
     let sideless = targets_of(None);
-    let unit_rows = by_unit(grid);
+    // A table by unit lists units (only its total is read) or, with codes, one unit's (the
+    // department's) row over its function rows.
+    let listed_by_unit = by_unit(grid);
+    let by_subject = grid.columns.iter().any(|c| c.role != Role::Amount && c.says("科目"));
+    let unit_rows = listed_by_unit && !by_subject;
     let headed_groups: Vec<bool> = (0..grid.groups.len()).map(|g| headed_by_total(records, g)).collect();
+    let numbered_groups: Vec<bool> = (0..grid.groups.len())
+        .map(|g| sides.get(g).copied().flatten() == Some(Side::Expenditure) && numbers_its_classes(records, g))
+        .collect();
+    let mut class_paths: Vec<Vec<String>> = vec![Vec::new(); grid.groups.len()];
     for (k, rec) in records.iter().enumerate() {
         if unit_rows && !is_department_total(records, k) {
             let line = rec.line.no;
@@ -124,7 +132,30 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
             continue;
         }
         let headed = headed_groups.get(rec.group).copied().unwrap_or(false);
-        let Some(row) = row_meaning(statement, side, headed, rec, &mut out.diagnostics) else { continue };
+        let numbered = numbered_groups.get(rec.group).copied().unwrap_or(false);
+        let path = class_paths.get_mut(rec.group);
+        let Some(row) = (match path {
+            Some(path) if numbered => item_under_class(rec, path),
+            _ => None,
+        })
+        .or_else(|| row_meaning(statement, side, headed, rec, &mut out.diagnostics)) else {
+            continue;
+        };
+        // A table by unit: its one row read is the department's total, whatever it is named;
+        // so is the uncoded row over the coded rows of the department's one unit.
+        let heads_rows = listed_by_unit && k == 0 && rec.code.is_none();
+        let row = if (unit_rows || heads_rows) && statement != Statement::T06 {
+            Row { dimension: Dimension::Total, level: Some(0), code: None, path: Vec::new(), ..row }
+        } else {
+            row
+        };
+        if numbered && let Some(path) = class_paths.get_mut(rec.group) {
+            if row.dimension == Dimension::Function && row.level == Some(1) {
+                *path = vec![row.name.clone()];
+            } else if row.level == Some(0) {
+                path.clear();
+            }
+        }
         let line = rec.line.no;
         for &(col, amount) in &rec.amounts {
             let aside = |why| SetAside { line, amount, why };
@@ -145,7 +176,7 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
                 // A 人员经费 / 公用经费 column repeats each code's 合计; on the total row it is a
                 // figure of its own, named after its column.
                 Some(label) if row.level == Some(0) && row.code.is_none() => {
-                    let named = Row { name: label.to_string(), code: None, ..row };
+                    let named = Row { name: label.to_string(), code: None, ..row.clone() };
                     push_fact(&mut out, statement, &named, target, amount, rec, ctx.unit);
                 }
                 Some(_) => out.set_aside.push(aside(AsideReason::Repeat)),
@@ -250,6 +281,9 @@ pub(super) struct Row {
     pub(super) level: Option<u8>,
     pub(super) code: Option<Code>,
     pub(super) name: String,
+    /// The names of the rows above it that may be its 类 and 款, outermost first, where the
+    /// table prints them by name only (the codes stage looks its code up by them).
+    pub(super) path: Vec<String>,
 }
 
 /// A summary table's side whose numbered items stand under a total printed as their heading
@@ -264,6 +298,33 @@ fn headed_by_total(records: &[Record], group: usize) -> bool {
 
 fn starts_with_chinese_ordinal(raw_name: Option<&str>) -> bool {
     raw_name.is_some_and(|raw| raw.starts_with(|c: char| "一二三四五六七八九十".contains(c)))
+}
+
+/// A summary table's expenditure side that numbers its classes (`一、一般公共服务支出`): its
+/// unnumbered rows are their 款 and 项, printed by name only.
+fn numbers_its_classes(records: &[Record], group: usize) -> bool {
+    records
+        .iter()
+        .filter(|r| r.group == group)
+        .any(|r| starts_with_chinese_ordinal(r.raw_name.as_deref()) && r.name.as_deref().is_some_and(is_function_class))
+}
+
+/// An unnumbered row under a numbered class (see [`numbers_its_classes`]): a function row
+/// whose level and code the codes stage finds by its name and the names above it (`path`,
+/// the class and the rows since), or `None` for a row of another kind. Its name joins `path`.
+fn item_under_class(rec: &Record, path: &mut Vec<String>) -> Option<Row> {
+    let name = rec.name.clone()?;
+    if path.is_empty()
+        || rec.amounts.is_empty()
+        || starts_with_chinese_ordinal(rec.raw_name.as_deref())
+        || is_total_name(&name)
+        || is_balance(&name)
+    {
+        return None;
+    }
+    let row = Row { dimension: Dimension::Function, level: None, code: None, name: name.clone(), path: path.clone() };
+    path.push(name);
+    Some(row)
 }
 
 /// The level of a revenue source by its numbering (see [`headed_by_total`]).
@@ -296,7 +357,7 @@ fn row_meaning(
         diagnostics.push(Diagnostic::new(rec.line.no, "amounts with neither code nor name: left out"));
         return None;
     }
-    let row = |dimension, level| Row { dimension, level, code: code.clone(), name: name.clone() };
+    let row = |dimension, level| Row { dimension, level, code: code.clone(), name: name.clone(), path: Vec::new() };
     if code.is_none() && is_total_name(&name) {
         // The 合计 of the economic table is an economic row (人员经费合计 is one too).
         let dimension = if statement == Statement::T06 { Dimension::Economic } else { Dimension::Total };
@@ -629,7 +690,7 @@ pub(super) fn push_fact(
         code_source: row.code.as_ref().map(|_| CodeSource::Printed),
         level: row.level,
         name: row.name.clone(),
-        path: Vec::new(),
+        path: row.path.clone(),
         split: target.split,
         measure: target.measure,
         amount,
@@ -641,7 +702,7 @@ pub(super) fn push_fact(
 }
 
 /// A total printed on both halves of one line (t01's 总计 | 总计) is one figure: the second
-/// is set aside as a repeat.
+/// is set aside as a repeat. (收入总计 | 支出总计 are two rows, each named as printed.)
 fn dedupe_totals(out: &mut Parsed) {
     let mut seen: Vec<Fact> = Vec::new();
     let mut repeats = Vec::new();

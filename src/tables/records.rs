@@ -195,12 +195,12 @@ fn place_strays(
     }
 }
 
-/// A table whose rows are the department's units (a 单位编码 / 单位名称 column): only its
+/// A table whose rows are the department's units (a 单位编码 / 单位名称 / 预算单位 column): only its
 /// total row is the department's.
 pub(super) fn by_unit(grid: &Grid) -> bool {
-    grid.columns.iter().any(|c| {
-        c.role != Role::Amount && c.path.last().is_some_and(|l| l.contains("单位编码") || l.contains("单位名称"))
-    })
+    grid.columns
+        .iter()
+        .any(|c| c.role != Role::Amount && (c.says("单位编码") || c.says("单位名称") || c.says("预算单位")))
 }
 
 /// The record that holds the department's figures in a table by unit: its 合计 row, or the

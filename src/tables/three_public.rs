@@ -113,6 +113,7 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -
                 level: Some(column.level),
                 code: None,
                 name: column.name.clone(),
+                path: Vec::new(),
             };
             let target = Target { fund_scope: scope, split: Split::Total, measure: column.measure };
             push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);

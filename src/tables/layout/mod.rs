@@ -26,6 +26,7 @@ use regex::Regex;
 use crate::FastSet;
 use crate::model::Diagnostic;
 use crate::normalize::{Line, squeeze};
+use crate::segment;
 
 use super::grid::{Column, Grid, Group, Role, Row};
 use chunks::{Chunk, Kind};
@@ -146,14 +147,20 @@ fn body_lines<'a>(
     let mut out = Vec::with_capacity(lines.len());
     let mut figures_on_page: Option<Option<u16>> = None;
     for (i, (line, chunks)) in lines.iter().zip(chunked).enumerate() {
-        let has_figures = chunks.iter().any(Chunk::is_number);
+        let has_figures = (0..chunks.len()).any(|i| chunks[i].is_number() && !is_year_label(&chunks, i));
         let new_page_top = line.page != header_page && figures_on_page != Some(line.page);
+        // The top of a later page may print the table's number, title and unit line again
+        // before its header.
+        let caption = || {
+            segment::is_table_label(&line.text) || segment::title(&line.text).is_some() || PREAMBLE.is_match(&line.text)
+        };
         let repeated_header = new_page_top
             && !has_figures
             && !chunks.is_empty()
-            && chunks::header_chunks(&line.text)
-                .iter()
-                .all(|c| known.contains(&squeeze(&c.text)) || header::is_label(&c.text));
+            && (caption()
+                || chunks::header_chunks(&line.text)
+                    .iter()
+                    .all(|c| known.contains(&squeeze(&c.text)) || header::is_label(&c.text) || c.text == "年"));
         if repeated_header || is_page_number(lines, i) {
             continue;
         }
@@ -228,20 +235,34 @@ fn layout_columns(leaves: &[Leaf], groups: &[std::ops::Range<usize>]) -> Layout 
         let with = |last: String| above.iter().cloned().chain([last]).collect::<Vec<_>>();
         out.columns
             .push(Column { role: Role::Code, path: with(label_text(&["编码", "代码"], "编码")), number: None });
-        // A name column may be headed by what it classifies (`支出功能分类科目（按大类）`).
+        // A name column may be headed by what it classifies (`支出功能分类科目（按大类）`), or
+        // by the units it lists (`预算单位`).
         let name_label = label_text(&["名称", "项目"], "");
         let name_label = if name_label.is_empty() {
             g.clone()
                 .filter_map(|i| leaves.get(i))
                 .filter(|l| l.label)
                 .filter_map(|l| l.path.last())
-                .find(|t| t.contains("科目") && !t.contains("编码") && !t.contains("代码"))
+                .find(|t| (t.contains("科目") || t.contains("单位")) && !t.contains("编码") && !t.contains("代码"))
                 .cloned()
                 .unwrap_or_else(|| "项目".to_string())
         } else {
             name_label
         };
-        out.columns.push(Column { role: Role::Name, path: with(name_label), number: None });
+        // A column of units beside the code and name (`预算单位 | 科目编码 | 科目名称`) is said
+        // over the name: the rows are one unit's.
+        let unit_label = g
+            .clone()
+            .filter_map(|i| leaves.get(i))
+            .filter(|l| l.label)
+            .filter_map(|l| l.path.last())
+            .find(|t| t.contains("单位") && **t != name_label)
+            .cloned();
+        let mut name_path = with(name_label);
+        if let Some(unit) = unit_label {
+            name_path.insert(name_path.len() - 1, unit);
+        }
+        out.columns.push(Column { role: Role::Name, path: name_path, number: None });
         out.labels.push((start, start + 1));
         for i in figures {
             if let Some(slot) = out.leaf_col.get_mut(i) {
