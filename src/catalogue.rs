@@ -63,7 +63,12 @@ const RULES: &[Rule] = &[
     rule(Named::Outside, &["基本支出"], &["功能分类", "功能科目"], &["经济"]),
     // 基本支出 detail of all funds (基本支出总表, 部门预算基本支出预算表).
     rule(Named::Outside, &["基本支出"], &[], &["一般公共预算", "财政拨款", "三公"]),
-    // Economic tables of all spending, basic and project (一般公共预算支出经济分类情况表).
+    // An economic table of all 一般公共预算 (or all appropriations) spending, basic and
+    // project (一般公共预算支出表（按经济分类）) is t06 of that fund (design.md), unless the
+    // report prints the 基本支出 one too (segment keeps that one).
+    rule(st(T06, Gpb), &["一般公共预算"], &["经济分类", "经济科目"], &[]),
+    rule(st(T06, Fiscal), &["财政拨款"], &["经济分类", "经济科目"], &[]),
+    // Economic tables of spending of every fund.
     rule(Named::Outside, &[], &["经济分类", "经济科目"], &["基本支出"]),
     // The nine.
     rule(st(T09, Gpb), &["三公", "一般公共预算"], &[], &[]),
@@ -129,7 +134,9 @@ mod tests {
             ("基本支出总表", Some(Named::Outside)),
             ("项目支出总表", Some(Named::Outside)),
             ("一般公共预算项目支出情况表（按经济分类科目）", Some(Named::Outside)),
-            ("一般公共预算支出经济分类情况表", Some(Named::Outside)),
+            ("一般公共预算支出经济分类情况表", Some(st(T06, Gpb))),
+            ("一般公共预算支出表（按经济分类）", Some(st(T06, Gpb))),
+            ("部门支出经济分类情况表", Some(Named::Outside)),
             ("一般公共预算机关运行经费支出预算表", Some(Named::Outside)),
             ("政府采购支出表", Some(Named::Outside)),
             ("项目支出绩效目标表", Some(Named::Outside)),

@@ -31,6 +31,9 @@ pub struct TableSegment<'a> {
     pub title_line: u32,
     /// The unit its header states (`单位：万元`), if any.
     pub unit: Option<Unit>,
+    /// Its title restricts it to 基本支出 (a t06 of the basic spending: every column is a
+    /// part of it, none a split).
+    pub basic_only: bool,
     /// From the line after the title to the end of the statement.
     pub lines: &'a [Line],
 }
@@ -106,6 +109,7 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
                     statement,
                     scope,
                     title: start.title.clone(),
+                    basic_only: start.title.contains("基本支出"),
                     title_line: lines[start.at].no,
                     unit: body.iter().take(EVIDENCE_WINDOW * 2).find_map(|l| unit_of(&l.text)),
                     lines: body,
@@ -116,7 +120,24 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         cursor = end;
     }
     push_prose(&mut prose, lines, cursor..lines.len());
+    keep_basic_economic_tables(&mut tables, &mut outside);
     Segmented { tables, prose, outside }
+}
+
+/// t06 is the 基本支出 table by economic class; an economic table of all the fund's spending
+/// stands in for it only where the report prints no such table. Where it prints both, the
+/// wider one is a table outside the nine.
+fn keep_basic_economic_tables(tables: &mut Vec<TableSegment>, outside: &mut Vec<(u32, String)>) {
+    let basic_scopes: Vec<FundScope> =
+        tables.iter().filter(|t| t.statement == Statement::T06 && t.basic_only).map(|t| t.scope).collect();
+    tables.retain(|t| {
+        let wider = t.statement == Statement::T06 && !t.basic_only && basic_scopes.contains(&t.scope);
+        if wider {
+            outside.push((t.title_line, t.title.clone()));
+        }
+        !wider
+    });
+    outside.sort_by_key(|o| o.0);
 }
 
 /// A statement title found in the text: its first and last line (a title may wrap onto a

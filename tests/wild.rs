@@ -78,7 +78,7 @@ fn each_wild_report_states_its_coverage_and_is_partial_when_numbers_were_not_rea
 /// table rows against the hand-built key).
 const TABLE_RECALL_FLOOR: &[(&str, f64)] = &[
     ("fuzhou-commerce-2026-budget", 0.80),
-    ("shenzhen-petitions-2026-budget", 0.58),
+    ("shenzhen-petitions-2026-budget", 0.95),
     ("suzhou-audit-2026-budget", 0.90),
     ("yantai-petitions-2026-budget", 0.95),
     ("xian-audit-2026-budget", 0.85),

@@ -16,6 +16,7 @@
 use crate::amount::Amount;
 use crate::lexicon;
 use crate::model::{AsideReason, Code, Diagnostic, Fact, Parsed, SetAside};
+use crate::segment::TableSegment;
 use crate::vocab::{CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Unit};
 
 use super::grid::{Column, Grid, Role};
@@ -78,7 +79,8 @@ fn is_total_name(name: &str) -> bool {
 /// Turns a statement's records into facts.
 /// `scope` is the money the statement's title names (the catalogue's): it decides t05's, t06's
 /// and t09's fund scope; the other statements' scopes follow from their columns.
-pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+pub fn facts(segment: &TableSegment, grid: &Grid, records: &[Record], ctx: &Context) -> Parsed {
+    let (statement, scope, basic_only) = (segment.statement, segment.scope, segment.basic_only);
     if statement == Statement::T09 {
         return super::three_public::facts(grid, records, ctx, scope);
     }
@@ -88,7 +90,7 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
         grid.groups.iter().map(|g| expenditure_identities(statement, grid, g, ctx)).collect();
     // A column's target depends on its group's side only: worked out once, not per cell.
     let targets_of = |side: Option<Side>| -> Vec<Option<Target>> {
-        grid.columns.iter().map(|c| column_target(statement, scope, side, c, ctx)).collect()
+        grid.columns.iter().map(|c| column_target(statement, scope, basic_only, side, c, ctx)).collect()
     };
     let mut targets: Vec<Vec<Option<Target>>> = sides.iter().map(|&side| targets_of(side)).collect();
     let ambiguous = drop_ambiguous(statement, grid, records, &mut targets);
@@ -194,7 +196,7 @@ pub fn facts(statement: Statement, scope: FundScope, grid: &Grid, records: &[Rec
 /// them unread — rather than published under a meaning the table does not give. Columns that
 /// share a meaning but never a row (one column cut in two by OCR or layout) are one column.
 /// (t06's 人员经费 / 公用经费 columns, which repeat a code's 合计 by design, are told apart by
-/// their labels.)
+/// their labels.) A 小计 beside a column that names the same meaning itself yields to it.
 fn drop_ambiguous(
     statement: Statement,
     grid: &Grid,
@@ -211,8 +213,13 @@ fn drop_ambiguous(
             .filter(|(c, _)| own(*c))
             .filter_map(|&(c, _)| Some((c, row.get(c).copied()??)))
             .collect();
+        // A 小计 takes its meaning from a group label the header may have misplaced; beside a
+        // column whose own label says the same, it is the one left out.
+        let inherits = |col: usize| grid.columns.get(col).and_then(|c| c.path.last()).is_some_and(|l| l == "小计");
         for &(c, t) in &cols {
-            if cols.iter().any(|&(d, u)| d != c && u == t) && !dropped.contains(&c) {
+            let rivals: Vec<usize> = cols.iter().filter(|&&(d, u)| d != c && u == t).map(|&(d, _)| d).collect();
+            let yields = !rivals.is_empty() && (inherits(c) || !rivals.iter().all(|&d| inherits(d)));
+            if yields && !dropped.contains(&c) {
                 dropped.push(c);
             }
         }
@@ -264,7 +271,7 @@ fn expenditure_identities(
         return Vec::new();
     }
     let split_of =
-        |c: usize| column_target(statement, FundScope::All, None, &grid.columns[c], ctx).map(|t| (c, t.split));
+        |c: usize| column_target(statement, FundScope::All, false, None, &grid.columns[c], ctx).map(|t| (c, t.split));
     let splits: Vec<(usize, Split)> = group.columns.clone().filter_map(split_of).collect();
     let total = splits.iter().find(|(_, s)| *s == Split::Total).map(|(c, _)| *c);
     let parts: Vec<usize> = splits.iter().filter(|(_, s)| *s != Split::Total).map(|(c, _)| *c).collect();
@@ -495,6 +502,7 @@ fn mentions_year_before(text: &str, year: i16) -> bool {
 fn column_target(
     statement: Statement,
     scope: FundScope,
+    basic_only: bool,
     side: Option<Side>,
     column: &Column,
     ctx: &Context,
@@ -530,7 +538,11 @@ fn column_target(
             };
             target(scope, Split::Total)
         }
-        Statement::T06 => target(scope, Split::Total),
+        // The 基本支出 table's columns are its total and the parts of it (人员经费 / 公用经费,
+        // read on the total row only); a table of all the fund's spending splits it.
+        Statement::T06 if basic_only || subtotal_column(statement, column).is_some() => target(scope, Split::Total),
+        Statement::T06 if column.says("政府采购") => None,
+        Statement::T06 => target(scope, expenditure_split(column).unwrap_or(Split::Total)),
         Statement::T09 | Statement::Narrative => None,
     }
 }

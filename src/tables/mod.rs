@@ -36,7 +36,7 @@ pub fn parse(segment: &TableSegment, ctx: &Context) -> Parsed {
     let ctx = Context { unit: segment.unit.unwrap_or(ctx.unit), ..*ctx };
     let (records, mut diagnostics) = records::records(&grid);
     diagnostics.extend(grid.notes.iter().cloned());
-    let mut parsed = meaning::facts(segment.statement, segment.scope, &grid, &records, &ctx);
+    let mut parsed = meaning::facts(segment, &grid, &records, &ctx);
     if parsed.facts.is_empty() && parsed.set_aside.is_empty() && parsed.diagnostics.is_empty() && !records.is_empty() {
         let note = format!("{}: {} rows found, none read as a row of the statement", segment.statement, records.len());
         parsed.diagnostics.push(Diagnostic::new(segment.title_line, note));
