@@ -60,7 +60,7 @@ static TABLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:部门公开表|公开表|预算表|表)[0-9一二三四五六七八九十]+[:：、.．]?").expect("valid regex")
 });
 /// A short qualifier in brackets after a title.
-static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^()（）]{1,12}[)）]$").expect("valid regex"));
+static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^()（）]{1,20}[)）]$").expect("valid regex"));
 static CAPTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（]?(?:公开)?表\s*\d+").expect("valid regex"));
 static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {

@@ -442,10 +442,11 @@ fn sides(statement: Statement, grid: &Grid) -> Vec<Option<Side>> {
         .enumerate()
         .map(|(i, g)| {
             let top = g.columns.clone().find_map(|c| grid.columns[c].path.first().cloned()).unwrap_or_default();
-            let by_economic_class = g
-                .columns
-                .clone()
-                .any(|c| grid.columns.get(c).is_some_and(|col| col.role == Role::Name && col.says("经济分类")));
+            let by_economic_class = g.columns.clone().any(|c| {
+                grid.columns
+                    .get(c)
+                    .is_some_and(|col| col.role == Role::Name && (col.says("经济分类") || col.says("经济科目")))
+            });
             Some(if by_economic_class {
                 Side::Economic
             } else if top.contains("支出") {
