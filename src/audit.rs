@@ -162,6 +162,8 @@ fn not_a_figure(text: &str, start: usize, end: usize, first: bool) -> bool {
     matches!(after, Some('%' | '％' | '年' | '月' | '日' | '号' | '页' | '表' | '行' | '栏' | '、' | '）' | ')' | '-' | '—' | '+'))
         || matches!(before, Some('表' | '第' | '—' | '-' | '(' | '（' | '+'))
         || year
+        // A code in brackets before its name (`[2080201]行政运行`).
+        || (integer && matches!(before, Some('[' | '【')) && matches!(after, Some(']' | '】')))
         || (integer && (first && head || code_run))
         || named_code
         // 行次 and 栏次 numbers, ordinals and note numbers: a table's amounts carry decimals
@@ -203,5 +205,8 @@ mod tests {
         // A 行次 before the amounts, and an amount printed as an integer (in 元) unread.
         let got = kinds("3   一般公共预算拨款   535987052.4   335980000", &["535987052.4"], &[]);
         assert_eq!(got.iter().map(|(_, k)| *k).collect::<Vec<_>>(), [Token::NotFigure, Token::Read, Token::Unread]);
+        // A code in brackets before its name.
+        let got = kinds("  [2080201]行政运行     15,383.70", &["15383.70"], &[]);
+        assert_eq!(got.iter().map(|(_, k)| *k).collect::<Vec<_>>(), [Token::NotFigure, Token::Read]);
     }
 }

@@ -216,9 +216,13 @@ fn splits(facts: &[Fact]) -> Vec<Check> {
         })
         .collect();
     let t09: Vec<&Fact> = facts.iter().filter(|f| f.statement == Statement::T09).collect();
-    for measure in Measure::ALL {
-        let column: Vec<&Fact> = t09.iter().copied().filter(|f| f.measure == *measure).collect();
-        out.extend(vehicle_subtotals(facts, &column));
+    // One column per measure and fund (a 三公 table by rows prints a column per fund).
+    let mut columns: BTreeMap<(Measure, FundScope), Vec<&Fact>> = BTreeMap::new();
+    for f in t09 {
+        columns.entry((f.measure, f.fund_scope)).or_default().push(f);
+    }
+    for column in columns.values() {
+        out.extend(vehicle_subtotals(facts, column));
     }
     out
 }

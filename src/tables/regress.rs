@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::model::{Diagnostic, Fact};
 use crate::normalize::{self, Line};
 use crate::segment;
-use crate::vocab::{Dimension, Measure, Phase, Split, Unit};
+use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Unit};
 
 use super::{Context, parse};
 
@@ -318,4 +318,30 @@ fn i26_three_public_by_unit() {
     let rows: Vec<u32> = parsed.facts.iter().map(|f| f.line).collect();
     assert!(rows.windows(2).all(|w| w[0] == w[1]), "one row, the 合计: {rows:?}");
     assert!(parsed.facts.iter().all(|f| f.amount.value() >= Decimal::ZERO), "no 增减 figure");
+}
+
+/// Issue 26, ../shared/wild guangzhou-civil-affairs-2026-budget lines 601–616 (表8): a 三公
+/// table by rows, a column per fund. The report's arithmetic: “三公”经费 334.21 = 因公出国
+/// 83.40 + 公务用车 210.39 + 公务接待 40.42; 公务用车 210.39 = 购置 40.00 + 运行 170.39.
+#[test]
+fn i26_three_public_by_rows() {
+    let parsed = budget_2026("26-three-public-by-rows.txt");
+    let fiscal: Vec<(&str, u8, Decimal)> = parsed
+        .facts
+        .iter()
+        .filter(|f| f.fund_scope == FundScope::Fiscal)
+        .map(|f| (f.name.as_str(), f.level.unwrap_or(9), f.amount.value()))
+        .collect();
+    let want = [
+        ("行政经费", 0, wan("5077.89")),
+        ("合计", 0, wan("334.21")),
+        ("因公出国（境）支出", 1, wan("83.40")),
+        ("公务用车购置及运行维护支出", 1, wan("210.39")),
+        ("公务用车购置费", 2, wan("40.00")),
+        ("公务用车运行维护费", 2, wan("170.39")),
+        ("公务接待费支出", 1, wan("40.42")),
+    ];
+    assert_eq!(fiscal, want);
+    let gpb_total = parsed.facts.iter().find(|f| f.fund_scope == FundScope::Gpb && f.name == "合计");
+    assert_eq!(gpb_total.map(|f| f.amount.value()), Some(wan("316.31")));
 }

@@ -71,6 +71,9 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -
         .filter(|(_, c)| c.role == Role::Amount)
         .filter_map(|(col, c)| item_column(col, c, ctx))
         .collect();
+    if columns.iter().all(|c| c.item == Item::Total) && records.iter().filter(|r| row_item(r).is_some()).count() >= 2 {
+        return by_rows(grid, records, ctx, scope);
+    }
     // A 合计 beside a 三公 小计 adds 会议费 and 培训费 to the 三公: no total of the contract.
     if columns.iter().any(|c| c.item == Item::Total && c.subtotal) {
         columns.retain(|c| c.item != Item::Total || c.subtotal);
@@ -120,6 +123,80 @@ pub fn facts(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -
         }
     }
     out
+}
+
+/// The item a row names, in a table that prints the items as rows (`“三公”经费`, `其中：（一）
+/// 因公出国（境）支出`, …, with 行政经费 beside them), and its level.
+fn row_item(rec: &Record) -> Option<(Item, u8)> {
+    let name = rec.name.as_deref()?;
+    if ["行政经费", "会议费", "培训费"].iter().any(|w| name.contains(w)) {
+        return Some((Item::Beside, 0));
+    }
+    if name.contains("三公") {
+        return Some((Item::Total, 0));
+    }
+    let item = item_of(&standard_name(name)).filter(|i| *i != Item::Total)?;
+    let level = if matches!(item, Item::Purchase | Item::Operation) { 2 } else { 1 };
+    Some((item, level))
+}
+
+/// A 三公 table by rows: each row an item, each column a fund (合计 the title's; 一般公共预算,
+/// 政府性基金 and 国有资本经营 columns that fund's share).
+fn by_rows(grid: &Grid, records: &[Record], ctx: &Context, scope: FundScope) -> Parsed {
+    let mut out = Parsed::default();
+    for rec in records {
+        let item = row_item(rec);
+        for &(col, amount) in &rec.amounts {
+            let aside = |why| SetAside { line: rec.line.no, amount, why };
+            let Some(column) = grid.columns.get(col) else { continue };
+            let Some(measure) = measure(column, ctx) else { continue };
+            let (Some((_, level)), Some(fund)) = (item, column_fund(column, scope)) else {
+                out.set_aside.push(aside(AsideReason::NoMeaning));
+                continue;
+            };
+            if amount.is_zero() {
+                out.set_aside.push(aside(AsideReason::Zero));
+                continue;
+            }
+            let name = if level == 0 && item.is_some_and(|(i, _)| i == Item::Total) {
+                "合计".to_string()
+            } else {
+                item_name(rec.name.as_deref().unwrap_or_default())
+            };
+            let row = Row { dimension: Dimension::ThreePublic, level: Some(level), code: None, name, path: Vec::new() };
+            let target = Target { fund_scope: fund, split: Split::Total, measure };
+            push_fact(&mut out, Statement::T09, &row, target, amount, rec, ctx.unit);
+        }
+    }
+    out
+}
+
+/// An item row's name without its `其中：` and `（一）` lead.
+fn item_name(name: &str) -> String {
+    let name = name.trim_start_matches("其中").trim_start_matches(['：', ':']);
+    let numbered = name.strip_prefix(['（', '(']).and_then(|rest| {
+        let close = rest.find(['）', ')'])?;
+        let ordinal = &rest[..close];
+        (!ordinal.is_empty() && ordinal.chars().all(|c| "一二三四五六七八九十0123456789".contains(c)))
+            .then(|| &rest[close + rest[close..].chars().next().map_or(0, char::len_utf8)..])
+    });
+    numbered.unwrap_or(name).to_string()
+}
+
+/// The fund of a column of a 三公 table by rows: its own fund, or the title's for 合计.
+fn column_fund(column: &Column, scope: FundScope) -> Option<FundScope> {
+    let leaf = column.path.last()?;
+    if leaf.contains("一般公共预算") {
+        Some(FundScope::Gpb)
+    } else if leaf.contains("政府性基金") {
+        Some(FundScope::GovFund)
+    } else if leaf.contains("国有资本") {
+        Some(FundScope::SoeCapital)
+    } else if leaf.contains("合计") || leaf.contains("金额") || leaf.contains("预算数") {
+        Some(scope)
+    } else {
+        None
+    }
 }
 
 /// Two columns read as the same item and measure (a header whose group labels reach over
