@@ -138,6 +138,19 @@ fn tokens_of(line: &Line, read: &mut Vec<Decimal>, aside: &mut Vec<Decimal>) -> 
     out
 }
 
+/// `text` after the 款/项 parts of a code printed in columns (`   01    工资…` → `工资…`).
+fn after_code_parts(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let spaced = rest[digits..].starts_with(char::is_whitespace);
+        if !(1..=2).contains(&digits) || !spaced {
+            return rest;
+        }
+        rest = rest[digits..].trim_start();
+    }
+}
+
 /// A line of bare small integers: the column numbers under a header (1 2 3 4 …).
 fn is_number_row(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -156,9 +169,10 @@ fn not_a_figure(text: &str, start: usize, end: usize, first: bool) -> bool {
     let code_run = integer && text[..start].chars().all(|c| c.is_whitespace() || c.is_ascii_digit());
     // A code printed before its name, anywhere on the line (the right half of a two-sided
     // table), or last on its line when the name wrapped to the next.
+    // Its 款/项 parts may follow it (`501   01    工资奖金津补贴`).
     let named_code = integer
         && matches!(token.len(), 3 | 5 | 7)
-        && text[end..].trim_start().chars().next().is_none_or(|c| !c.is_ascii() && c.is_alphabetic());
+        && after_code_parts(&text[end..]).chars().next().is_none_or(|c| !c.is_ascii() && c.is_alphabetic());
     matches!(after, Some('%' | '％' | '年' | '月' | '日' | '号' | '页' | '表' | '行' | '栏' | '、' | '）' | ')' | '-' | '—' | '+'))
         || matches!(before, Some('表' | '第' | '—' | '-' | '(' | '（' | '+'))
         || year
@@ -205,6 +219,9 @@ mod tests {
         // A 行次 before the amounts, and an amount printed as an integer (in 元) unread.
         let got = kinds("3   一般公共预算拨款   535987052.4   335980000", &["535987052.4"], &[]);
         assert_eq!(got.iter().map(|(_, k)| *k).collect::<Vec<_>>(), [Token::NotFigure, Token::Read, Token::Unread]);
+        // A second classification's code, in parts, after the first's name.
+        let got = kinds("301   01    基本工资             501   01    工资奖金津补贴    145.81", &["145.81"], &[]);
+        assert!(got.iter().all(|(t, k)| *k == Token::NotFigure || t == "145.81"), "{got:?}");
         // A code in brackets before its name.
         let got = kinds("  [2080201]行政运行     15,383.70", &["15383.70"], &[]);
         assert_eq!(got.iter().map(|(_, k)| *k).collect::<Vec<_>>(), [Token::NotFigure, Token::Read]);
