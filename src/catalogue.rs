@@ -54,8 +54,9 @@ use Statement::{T01, T02, T03, T04, T05, T06, T07, T08, T09};
 /// The rules, in the order they are tried.
 const RULES: &[Rule] = &[
     // Tables outside the nine.
+    rule(Named::Outside, &[], &["绩效", "政府采购", "购买服务", "结转资金", "专项业务经费"], &[]),
     // (`…（按支出功能分类科目-不含上年结转）` is the statement itself.)
-    rule(Named::Outside, &[], &["绩效", "政府采购", "购买服务", "结转资金", "上年结转", "专项业务经费"], &["不含"]),
+    rule(Named::Outside, &["上年结转"], &[], &["不含"]),
     rule(Named::Outside, &["机关运行经费"], &[], &["三公"]),
     // 项目支出 detail (项目支出总表, 一般公共预算项目支出情况表, 项目支出及其他支出预算表).
     rule(Named::Outside, &["项目支出"], &[], &["三公", "收支", "收入"]),
@@ -145,6 +146,7 @@ mod tests {
             ("部门综合预算财政拨款上年结转资金支出表", Some(Named::Outside)),
             ("部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", Some(Named::Outside)),
             ("2022年部门综合预算一般公共预算支出明细表（按支出功能分类科目-不含上年结转）", Some(st(T05, Gpb))),
+            ("2022年部门综合预算专项业务经费支出表（不含上年结转）", Some(Named::Outside)),
             ("部门综合预算一般公共预算基本支出明细表（按支出经济分类科目）", Some(st(T06, Gpb))),
             // Not a table title.
             ("目录表", None),

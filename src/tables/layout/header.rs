@@ -195,7 +195,11 @@ fn cells(lines: &[Vec<Chunk>]) -> Vec<Cell> {
             chain.push(k);
         }
         let pieces: Vec<(usize, Chunk)> = chain.iter().filter_map(|&k| items.get(k).cloned()).collect();
-        let whole = pieces.len() > 1 && is_column_label(&pieces.iter().map(|p| p.1.text.as_str()).collect::<String>());
+        // A label known whole, or a 其中 column (a part of its neighbour, never a group label
+        // over others), stays one label.
+        let whole = pieces.len() > 1
+            && (is_column_label(&pieces.iter().map(|p| p.1.text.as_str()).collect::<String>())
+                || pieces.first().is_some_and(|p| p.1.text.starts_with("其中")));
         if pieces.len() > 1 && !whole && touches_main_row(&pieces, main) {
             out.extend(pieces.into_iter().map(|p| Cell { pieces: vec![p] }));
         } else {
@@ -361,5 +365,14 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(figures[1..5].iter().filter(|p| p.starts_with("财政拨款收入/")).count(), 4, "{got:?}");
+    }
+
+    #[test]
+    fn a_qizhong_column_wrapped_from_the_main_row_is_one_column() {
+        let got = paths(&fixture("qizhong-column-wrapped-from-the-main-row"));
+        assert!(got.iter().any(|p| p.ends_with("/其中：专项资金列入部门预算的项目")), "{got:?}");
+        // Its last piece (项目) is no name column: every label column comes before the figures.
+        let first_figure = got.iter().position(|p| !p.starts_with("L:")).unwrap_or(got.len());
+        assert!(got[first_figure..].iter().all(|p| !p.starts_with("L:")), "{got:?}");
     }
 }
