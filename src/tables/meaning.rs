@@ -662,7 +662,7 @@ fn fund_of(column: &Column) -> Option<FundScope> {
 }
 
 /// The fund a label names, if any.
-fn fund_of_label(leaf: &str) -> Option<FundScope> {
+pub(super) fn fund_of_label(leaf: &str) -> Option<FundScope> {
     if leaf.contains("一般公共预算") {
         Some(FundScope::Gpb)
     } else if leaf.contains("政府性基金") {

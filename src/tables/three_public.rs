@@ -15,7 +15,7 @@ use crate::model::{AsideReason, Diagnostic, Parsed, SetAside};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split, Statement};
 
 use super::grid::{Column, Grid, Role};
-use super::meaning::{Context, Row, Target, measure, push_fact};
+use super::meaning::{Context, Row, Target, fund_of_label, measure, push_fact};
 use super::records::{Record, by_unit, is_department_total};
 use super::split_value::{self, Identity};
 
@@ -186,12 +186,8 @@ fn item_name(name: &str) -> String {
 /// The fund of a column of a 三公 table by rows: its own fund, or the title's for 合计.
 fn column_fund(column: &Column, scope: FundScope) -> Option<FundScope> {
     let leaf = column.path.last()?;
-    if leaf.contains("一般公共预算") {
-        Some(FundScope::Gpb)
-    } else if leaf.contains("政府性基金") {
-        Some(FundScope::GovFund)
-    } else if leaf.contains("国有资本") {
-        Some(FundScope::SoeCapital)
+    if let Some(fund) = fund_of_label(leaf) {
+        Some(fund)
     } else if leaf.contains("合计") || leaf.contains("金额") || leaf.contains("预算数") {
         Some(scope)
     } else {
