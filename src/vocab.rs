@@ -101,6 +101,18 @@ vocab! {
     }
 }
 
+impl FundScope {
+    /// True when this scope lies strictly within `wider`: one fund's appropriations within
+    /// all appropriations (财政拨款), or any narrower scope within all funds.
+    pub fn within(self, wider: FundScope) -> bool {
+        match wider {
+            FundScope::All => self != FundScope::All,
+            FundScope::Fiscal => matches!(self, FundScope::Gpb | FundScope::GovFund | FundScope::SoeCapital),
+            _ => false,
+        }
+    }
+}
+
 vocab! {
     /// What a figure is classified by.
     Dimension {

@@ -77,25 +77,46 @@ fn each_wild_report_states_its_coverage_and_is_partial_when_numbers_were_not_rea
 /// that the parsers' progress on each template does not fall back from (exact recall of
 /// table rows against the hand-built key).
 const TABLE_RECALL_FLOOR: &[(&str, f64)] = &[
-    ("fuzhou-commerce-2026-budget", 0.80),
+    ("fuzhou-commerce-2026-budget", 0.90),
     ("shenzhen-petitions-2026-budget", 0.95),
-    ("suzhou-audit-2026-budget", 0.90),
+    ("suzhou-audit-2026-budget", 0.95),
     ("yantai-petitions-2026-budget", 0.95),
     ("xian-audit-2026-budget", 0.85),
 ];
 
-#[test]
-fn the_gold_rows_of_each_wild_report_are_read() {
+/// The same for the prose's figures: each province words them its own way.
+const NARRATIVE_RECALL_FLOOR: &[(&str, f64)] = &[
+    ("fuzhou-commerce-2026-budget", 0.95),
+    ("shenzhen-petitions-2026-budget", 0.50),
+    ("suzhou-audit-2026-budget", 0.30),
+    ("yantai-petitions-2026-budget", 0.90),
+    ("xian-audit-2026-budget", 0.90),
+];
+
+/// Reports whose gold rows of one kind (tables or prose) are read below their floor.
+fn below_floor(floors: &[(&str, f64)], narrative: bool) -> Vec<String> {
     let mut low = Vec::new();
-    for &(report, floor) in TABLE_RECALL_FLOOR {
+    for &(report, floor) in floors {
         let gold = load_from(&fixture(&format!("wild/gold/{report}.csv")));
-        let tables: Vec<_> = gold.iter().filter(|g| g.statement != "narrative").collect();
+        let rows: Vec<_> = gold.iter().filter(|g| (g.statement == "narrative") == narrative).collect();
         let out = output_rows(wild_output(), report);
-        let read = tables.iter().filter(|g| out.iter().any(|o| exact(g, o))).count();
-        let recall = read as f64 / tables.len() as f64;
+        let read = rows.iter().filter(|g| out.iter().any(|o| exact(g, o))).count();
+        let recall = read as f64 / rows.len() as f64;
         if recall < floor {
-            low.push(format!("{report}: {read} of {} table rows ({recall:.3} < {floor})", tables.len()));
+            low.push(format!("{report}: {read} of {} rows ({recall:.3} < {floor})", rows.len()));
         }
     }
+    low
+}
+
+#[test]
+fn the_gold_rows_of_each_wild_report_are_read() {
+    let low = below_floor(TABLE_RECALL_FLOOR, false);
+    assert!(low.is_empty(), "{}", low.join("\n"));
+}
+
+#[test]
+fn the_gold_figures_of_each_wild_reports_prose_are_read() {
+    let low = below_floor(NARRATIVE_RECALL_FLOOR, true);
     assert!(low.is_empty(), "{}", low.join("\n"));
 }

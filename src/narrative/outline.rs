@@ -67,8 +67,13 @@ static ITEM: LazyLock<Regex> = LazyLock::new(|| {
 static TITLE_PART: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^，。,；;：:、()（）]{0,20}(?:说明)$").expect("valid regex"));
 
-/// Parts about these are not the narrative of the figures.
-const PART_OUT: &[&str] = &["名词解释", "项目", "绩效"];
+/// Parts about these are not the narrative of the figures: terms, the department's profile,
+/// the tables themselves, performance, procurement, projects, other matters.
+const PART_OUT: &[&str] =
+    &["名词解释", "概况", "预算表", "决算表", "报表", "表格", "绩效", "采购", "项目", "重点工作", "需要说明", "附件"];
+/// A part's title says it explains the figures (`…情况说明`, `…编制说明`, `收支总体情况`,
+/// `“三公”经费预算情况`, `其他重要事项说明`).
+const PART_IN: &[&str] = &["说明", "情况"];
 /// Sections and sub-sections about these state no fact of the statements.
 const SECTION_OUT: &[&str] = &[
     "机关运行",
@@ -162,6 +167,13 @@ fn is_contents_entry(t: &str) -> bool {
 fn heading_text(lines: &[&Line], kinds: &[Kind], at: usize) -> (String, usize) {
     let mut text = squeeze(bare(lines.get(at).map_or("", |l| &l.text)));
     let next = kinds.iter().skip(at + 1).position(|k| *k != Kind::Noise).map(|p| at + 1 + p);
+    // `第三部分` alone on its line: its title is the next line (`2026 年度部门预算情况说明`).
+    if PART.find(&text).is_some_and(|m| text.get(m.end()..).unwrap_or("").trim_matches([':', '：']).is_empty())
+        && let Some(l) = next.and_then(|j| lines.get(j))
+    {
+        text.push_str(&squeeze(bare(&l.text)));
+        return (text, next.map_or(1, |j| j + 1 - at));
+    }
     if let Some(j) = next
         && let (Some(l), Some(k)) = (lines.get(j), kinds.get(j))
         && matches!(k, Kind::Body | Kind::Part)
@@ -178,7 +190,16 @@ fn heading_text(lines: &[&Line], kinds: &[Kind], at: usize) -> (String, usize) {
 }
 
 fn part_in_scope(title: &str) -> bool {
-    (title.contains("情况说明") || title.contains("编制说明")) && !PART_OUT.iter().any(|w| title.contains(w))
+    PART_IN.iter().any(|w| title.contains(w)) && !PART_OUT.iter().any(|w| title.contains(w))
+}
+
+/// What a part's title says of its blocks: a part about the 三公经费 or about one fund
+/// scope (`第五部分 财政拨款“三公”经费预算情况`) is read as a section about it would be.
+fn part_context(title: &str) -> Context {
+    match section_scope(title) {
+        FundScope::All if !title.contains("三公") => Context::default(),
+        scope => Context { scope: Some(scope), three_public: title.contains("三公"), focus: None },
+    }
 }
 
 fn is_out(title: &str) -> bool {
@@ -191,7 +212,9 @@ fn is_out(title: &str) -> bool {
 /// The fund scope a section heading names.
 fn section_scope(title: &str) -> FundScope {
     if title.contains("三公") {
-        FundScope::Fiscal
+        // `一般公共预算“三公”经费…` is that fund's; `财政拨款“三公”经费…` (or neither) fiscal,
+        // as the 三公 tables are.
+        if title.contains("一般公共预算") { FundScope::Gpb } else { FundScope::Fiscal }
     } else if title.contains("政府性基金") {
         FundScope::GovFund
     } else if title.contains("国有资本") {
@@ -260,6 +283,11 @@ impl Walk {
             None
         };
         b.context.three_public |= head.contains("三公");
+        // `（四）财政拨款收支预算情况` under a section about all funds: its own scope.
+        let scope = section_scope(head);
+        if scope.within(b.context.scope.unwrap_or(FundScope::All)) {
+            b.context.scope = Some(scope);
+        }
         self.sub = b.context;
     }
 
@@ -280,7 +308,7 @@ impl Walk {
         self.close();
         if part {
             self.in_part = part_in_scope(title);
-            self.section = Context::default();
+            self.section = part_context(title);
             self.section_out = false;
         } else {
             self.section_out = is_out(title);
@@ -292,10 +320,44 @@ impl Walk {
     }
 }
 
+/// The section headings that name one unit (`二、深圳市劳动人事争议仲裁院`) in a part that
+/// has several: each such section gives one unit's figures, not the department's. A part
+/// with one (the department itself) is read as usual.
+fn unit_sections(lines: &[&Line], kinds: &[Kind]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let mut part: Vec<usize> = Vec::new();
+    let flush = |part: &mut Vec<usize>, out: &mut Vec<bool>| {
+        if part.len() >= 2 {
+            for &i in part.iter() {
+                if let Some(o) = out.get_mut(i) {
+                    *o = true;
+                }
+            }
+        }
+        part.clear();
+    };
+    for (i, (line, kind)) in lines.iter().zip(kinds).enumerate() {
+        match kind {
+            Kind::Part => flush(&mut part, &mut out),
+            Kind::Section => {
+                let t = bare(&line.text);
+                let title = SECTION.find(t).map_or(t, |m| t.get(m.end()..).unwrap_or(""));
+                if crate::lexicon::names_a_body(title) {
+                    part.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut part, &mut out);
+    out
+}
+
 /// Cuts the prose into blocks (see the module doc).
 pub fn blocks(prose: &[&[Line]]) -> Vec<Block> {
     let lines: Vec<&Line> = prose.iter().flat_map(|run| run.iter()).collect();
     let kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
+    let by_unit = unit_sections(&lines, &kinds);
     let is_scoped_part =
         |i: usize| kinds.get(i) == Some(&Kind::Part) && part_in_scope(&heading_text(&lines, &kinds, i).0);
     let mut walk = Walk { in_part: !(0..lines.len()).any(is_scoped_part), ..Walk::default() };
@@ -308,6 +370,7 @@ pub fn blocks(prose: &[&[Line]]) -> Vec<Block> {
                 let (title, n) = heading_text(&lines, &kinds, i);
                 used = n;
                 walk.heading(&title, k == Kind::Part);
+                walk.section_out |= by_unit.get(i).copied().unwrap_or(false);
             }
             Kind::Sub(at) | Kind::Item(at) => {
                 walk.open(matches!(k, Kind::Sub(_)));

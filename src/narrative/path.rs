@@ -121,7 +121,11 @@ fn chains(text: &str) -> Vec<(Vec<Segment>, usize)> {
             && let Some(last) = chain.last_mut()
             && !last.name.ends_with("支出")
         {
-            last.name.push_str("支出");
+            // After a 款 or 项 the word is the verb's (`行政运行（项）支出 2,342 万元`), except
+            // for the residual items, whose names end in it (`其他…事务（项）支出`).
+            if last.level == 1 || clean_name(&last.name).starts_with("其他") {
+                last.name.push_str("支出");
+            }
             *end += "支出".len();
         }
     }
@@ -226,6 +230,11 @@ mod tests {
     fn a_kuan_alone_and_text_after_the_marker() {
         assert_eq!(ending_path("科学技术支出（类）研究与开发（款）"), Some(path("研究与开发", 2, &["科学技术支出"])));
         assert_eq!(ending_path("事业运行（项）主要用于"), None);
+        assert_eq!(ending_path("审计事务（款）行政运行（项）支出"), Some(path("行政运行", 3, &["审计事务"])));
+        assert_eq!(
+            ending_path("其他政府办公厅（室）及相关机构事务（项）支出").map(|p| p.name),
+            Some("其他政府办公厅（室）及相关机构事务支出".into())
+        );
         assert_eq!(ending_path("没有标记"), None);
     }
 

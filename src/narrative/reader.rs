@@ -12,9 +12,9 @@ use std::collections::VecDeque;
 
 use crate::codes::book::Found;
 use crate::codes::reference::REFERENCE;
-use crate::model::{Diagnostic, Fact, Meta, Parsed};
+use crate::model::{Code, Diagnostic, Fact, Meta, Parsed};
 use crate::normalize::clean_name;
-use crate::vocab::{Dimension, Evidence, FundScope, Measure, Phase, Statement, Unit};
+use crate::vocab::{CodeSource, Dimension, Evidence, FundScope, Measure, Phase, Split, Statement, Unit};
 
 use super::outline::Block;
 use super::path::{Glossary, Path, ending_path};
@@ -30,6 +30,9 @@ pub struct Reader<'a> {
     /// The fund scope the last total named: items listed after `财政拨款支出主要内容如下`
     /// in prose whose sections name no scope.
     list_scope: Option<FundScope>,
+    /// The fund scope the 三公经费 total's sentence named (`一般公共预算“三公”经费`): its
+    /// items take it, whatever their section's heading says.
+    three_public_scope: Option<FundScope>,
     out: Parsed,
 }
 
@@ -44,6 +47,9 @@ struct Sentence {
     mate: Option<Subject>,
     /// Subjects still owed an amount after `收、支分别为`.
     owed: VecDeque<Subject>,
+    /// The last total it named is spending (`预算支出 X，其中：一般公共预算拨款 Y`): the
+    /// sources named after it say whose money is spent.
+    spending: bool,
 }
 
 /// Where the reading of a block stands.
@@ -53,6 +59,10 @@ struct Cursor<'b> {
     subject: Option<Subject>,
     /// After 人员经费 / 公用经费: the names that follow are economic items.
     economic_list: bool,
+    /// Where the amount of the 人员经费 / 公用经费 that opened the list ends: the words up to
+    /// the next amount tell whether it is broken down (`主要包括：`) or has peers listed
+    /// after it (`、对个人和家庭的补助`).
+    economic_list_opened: Option<usize>,
     sentence: Sentence,
     /// Byte where the current clause starts.
     clause_start: usize,
@@ -67,6 +77,7 @@ impl<'b> Cursor<'b> {
             block,
             subject: None,
             economic_list: false,
+            economic_list_opened: None,
             sentence: Sentence::default(),
             clause_start: 0,
             lead_start: 0,
@@ -88,6 +99,7 @@ impl<'a> Reader<'a> {
             year: meta.fiscal_year,
             glossary,
             list_scope: None,
+            three_public_scope: None,
             out: Parsed::default(),
         }
     }
@@ -177,6 +189,11 @@ impl<'a> Reader<'a> {
         if words::is_not_a_figure(clause) {
             return true;
         }
+        if let Some(from) = c.economic_list_opened.take()
+            && !words::breaks_down(c.text(from, n.start))
+        {
+            c.economic_list = false;
+        }
         let Some(subject) = self.subject(c, &l) else {
             if l.label.is_empty() {
                 let (line, _) = c.block.flow.origin(n.start);
@@ -186,7 +203,13 @@ impl<'a> Reader<'a> {
             }
             return true;
         };
+        if subject.dimension == Dimension::ThreePublic && subject.level == Some(0) {
+            self.three_public_scope = words::named_scope(clause).or(self.three_public_scope);
+        }
         self.remember(c, subject.clone());
+        if subject.opens_economic_list() {
+            c.economic_list_opened = Some(n.end);
+        }
         self.emit(c.block, n, &subject, &l);
         true
     }
@@ -200,6 +223,11 @@ impl<'a> Reader<'a> {
             return Some(s);
         }
         if let Some(s) = c.sentence.previous.as_ref().and_then(|p| words::other_side(label, p)) {
+            return Some(s);
+        }
+        if label.is_empty()
+            && let Some(s) = self.named(c, &l.before_year)
+        {
             return Some(s);
         }
         if words::is_anaphoric(label) {
@@ -220,6 +248,20 @@ impl<'a> Reader<'a> {
         found
     }
 
+    /// A subject that the label names by itself — a 三公 item, a 类/款/项 path or a fixed
+    /// label — and not only by its context (a bare name is a peer of the last item).
+    fn named(&self, c: &Cursor, label: &str) -> Option<Subject> {
+        if label.is_empty() {
+            return None;
+        }
+        if (c.block.context.three_public || label.contains("三公"))
+            && let Some(s) = words::three_public(label)
+        {
+            return Some(s);
+        }
+        ending_path(label).map(function).or_else(|| words::fixed(label, self.phase))
+    }
+
     fn classify(&self, c: &Cursor, label: &str) -> Option<Subject> {
         let three_public = c.block.context.three_public;
         if three_public || label.contains("三公") {
@@ -228,11 +270,18 @@ impl<'a> Reader<'a> {
                 return tp;
             }
         }
+        if let Some((code, name)) = words::coded(label) {
+            return self.printed_code(code, name);
+        }
         if let Some(p) = ending_path(label) {
             return Some(function(p));
         }
         if let Some(s) = words::fixed(label, self.phase) {
-            return Some(s);
+            return self.revenue_in_context(c, s);
+        }
+        if words::is_fund_money(label) {
+            let s = Subject::new(Dimension::Revenue, 1, clean_name(label));
+            return if c.sentence.spending { Some(words::total(label, Split::Total)) } else { Some(s) };
         }
         if !words::is_name_like(label) {
             return None;
@@ -250,10 +299,44 @@ impl<'a> Reader<'a> {
         self.reference_level(Dimension::Function, &name).map(|level| Subject::new(Dimension::Function, level, name))
     }
 
+    /// A revenue source as its sentence and section read it: under a spending total it
+    /// only says whose money is spent (nothing to record); in a section about one fund
+    /// scope, that scope's own revenue (`六、财政拨款收支情况` … `财政拨款收入`) is its total.
+    fn revenue_in_context(&self, c: &Cursor, s: Subject) -> Option<Subject> {
+        if s.dimension != Dimension::Revenue {
+            return Some(s);
+        }
+        if c.sentence.spending {
+            return None;
+        }
+        let own = words::own_scope(&s.name);
+        if own != FundScope::All && c.block.context.scope == Some(own) {
+            return Some(words::total(&s.name, Split::Total));
+        }
+        Some(s)
+    }
+
+    /// An item printed with its code: a function item (功能分类 codes start with 2) or a
+    /// 部门预算 economic item (3). Other codes — the 政府预算支出经济分类 (`501`) that the prose
+    /// may restate beside the departmental one — give nothing.
+    fn printed_code(&self, code: Code, name: &str) -> Option<Subject> {
+        let dimension = match code.as_str().as_bytes().first() {
+            Some(b'2') => Dimension::Function,
+            Some(b'3') => Dimension::Economic,
+            _ => return None,
+        };
+        let level = code.level();
+        Some(Subject { code: Some(code), ..Subject::new(dimension, level, clean_name(name)) })
+    }
+
     /// An economic item, at the level the reference gives its name (a 款 when unknown: the
     /// items listed under 人员经费 / 公用经费 are 款).
     fn economic(&self, name: String) -> Subject {
-        let level = self.reference_level(Dimension::Economic, &name).unwrap_or(2);
+        // `对个人和家庭的补助支出`: the reference names the class without the word 支出.
+        let level = self
+            .reference_level(Dimension::Economic, &name)
+            .or_else(|| name.strip_suffix("支出").and_then(|n| self.reference_level(Dimension::Economic, n)))
+            .unwrap_or(2);
         Subject::new(Dimension::Economic, level, name)
     }
 
@@ -277,6 +360,13 @@ impl<'a> Reader<'a> {
         if s.dimension == Dimension::Function {
             c.sentence.mate = Some(s.clone());
         }
+        if s.dimension == Dimension::Total {
+            if s.name.contains("支出") {
+                c.sentence.spending = true;
+            } else if s.name.contains("收入") {
+                c.sentence.spending = false;
+            }
+        }
         c.sentence.previous = Some(s.clone());
         c.subject = Some(s);
     }
@@ -296,11 +386,20 @@ impl<'a> Reader<'a> {
             self.out.diagnostics.push(Diagnostic::new(line, format!("narrative: {} cannot be held exactly", n.amount)));
             return;
         }
-        let fund_scope = block.context.scope.unwrap_or_else(|| match s.dimension {
-            Dimension::Total => s.scope.unwrap_or(FundScope::All),
-            Dimension::ThreePublic => FundScope::Fiscal,
-            _ => self.list_scope.unwrap_or(FundScope::All),
-        });
+        let fund_scope = match (s.dimension, self.three_public_scope) {
+            (Dimension::ThreePublic, Some(scope)) => scope,
+            // `其中：一般公共预算拨款支出 X` in a section about all appropriations.
+            (Dimension::Total, _)
+                if s.scope.is_some_and(|own| own.within(block.context.scope.unwrap_or(FundScope::All))) =>
+            {
+                s.scope.unwrap_or(FundScope::All)
+            }
+            _ => block.context.scope.unwrap_or_else(|| match s.dimension {
+                Dimension::Total => s.scope.unwrap_or(FundScope::All),
+                Dimension::ThreePublic => FundScope::Fiscal,
+                _ => self.list_scope.unwrap_or(FundScope::All),
+            }),
+        };
         let split = match (s.dimension, block.context.focus) {
             (Dimension::Function, Some(focus)) => focus,
             _ => s.split,
@@ -312,8 +411,8 @@ impl<'a> Reader<'a> {
                 statement: Statement::Narrative,
                 fund_scope,
                 dimension: s.dimension,
-                code: None,
-                code_source: None,
+                code: s.code.clone(),
+                code_source: s.code.as_ref().map(|_| CodeSource::Printed),
                 level: s.level,
                 name: s.name.clone(),
                 path: s.path.clone(),

@@ -97,6 +97,7 @@ shapes! {
     layout_text_items: "layout-text-items";
     yuan_unit_adjusted_budget_and_kuan: "yuan-unit-adjusted-budget-and-kuan";
     ocr_spaced_numbers_without_parts: "ocr-spaced-numbers-without-parts";
+    other_provinces_budget: "other-provinces-budget";
 }
 
 /// The parser is total: text assembled at random from the pieces it reacts to (markers,

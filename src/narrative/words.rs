@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::model::Code;
 use crate::normalize::{clean_name, push_replacing};
 use crate::vocab::{Dimension, FundScope, Measure, Phase, Split};
 
@@ -29,11 +30,21 @@ pub struct Subject {
     /// The fund scope the label's own words name (`一般公共预算…` → gpb), for prose whose
     /// sections do not name one.
     pub scope: Option<FundScope>,
+    /// The code printed with the name (`行政运行（2010801）`, `2011301-行政运行`).
+    pub code: Option<Code>,
 }
 
 impl Subject {
     pub fn new(dimension: Dimension, level: u8, name: impl Into<String>) -> Subject {
-        Subject { dimension, level: Some(level), name: name.into(), path: Vec::new(), split: Split::Total, scope: None }
+        Subject {
+            dimension,
+            level: Some(level),
+            name: name.into(),
+            path: Vec::new(),
+            split: Split::Total,
+            scope: None,
+            code: None,
+        }
     }
 
     /// 人员经费 or 公用经费: the economic items listed after it break it down.
@@ -53,6 +64,9 @@ pub struct Lead {
     pub respectively: bool,
     /// The lead ends with `为` (or `是`): a bare `0` after it is an amount.
     pub copula: bool,
+    /// When nothing but a year and measure words follow it, the label before the year
+    /// (`因公出国（境）费 2026 年预算数`); empty otherwise.
+    pub before_year: String,
 }
 
 static YEAR: LazyLock<Regex> =
@@ -131,11 +145,20 @@ pub fn lead(text: &str, phase: Phase) -> Lead {
     let respectively = copula.is_some_and(|w| w.starts_with("分别"));
     let copula = copula.is_some();
     let label = bare_label(rest);
+    // `因公出国（境）费 2026 年预算数`: the subject may stand before the year, the measure after.
+    let before_year =
+        if strip_measures(&label, phase).0.is_empty() { bare_label(before_year(rest)) } else { String::new() };
     if phase == Phase::Budget && budget_total(&label).is_some() {
-        return Lead { label, measures: Vec::new(), respectively, copula };
+        return Lead { label, measures: Vec::new(), respectively, copula, before_year };
     }
-    // Measure phrases come off from the end, two when joined (`全年预算数与支出数`).
-    let mut rest = label.as_str();
+    let (rest, measures) = strip_measures(&label, phase);
+    Lead { label: rest.to_string(), measures, respectively, copula, before_year }
+}
+
+/// Measure phrases come off from the end, two when joined (`全年预算数与支出数`): the rest
+/// and the measures, in the order printed.
+fn strip_measures(label: &str, phase: Phase) -> (&str, Vec<Measure>) {
+    let mut rest = label;
     let mut measures = Vec::new();
     while let Some((before, measure)) = strip_measure(rest, phase) {
         measures.insert(0, measure);
@@ -145,7 +168,13 @@ pub fn lead(text: &str, phase: Phase) -> Lead {
             _ => break,
         }
     }
-    Lead { label: rest.to_string(), measures, respectively, copula }
+    (rest, measures)
+}
+
+/// The text before the first year a lead names, without the punctuation that ends a clause.
+fn before_year(text: &str) -> &str {
+    let head = YEAR.find(text).map_or("", |m| text.get(..m.start()).unwrap_or(""));
+    head.trim_end_matches(|c: char| c.is_whitespace() || "，。,；;：:、".contains(c))
 }
 
 /// The words that may name a total's funds before it (`财政拨款收、支总计`), longest first.
@@ -158,15 +187,23 @@ static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static SPENDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new("(?:一般公共预算|政府性基金预算|国有资本经营预算)?财政拨款支出$").expect("valid regex")
+    Regex::new("(?:(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:财政)?拨款|财政拨款|一般公共预算|政府性基金预算|国有资本经营预算)支出$")
+        .expect("valid regex")
+});
+/// A fund's money named bare (`一般公共预算拨款`): a source in a list of revenue, the
+/// spending of that money in a list under a spending total.
+static FUND_MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:财政)?拨款$").expect("valid regex")
 });
 static BUDGET_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!("(?:(?:{FUND_WORDS})?(?:收入预算|支出预算|收支总预算|收支预算总计)|本年预算)$"))
+    Regex::new(&format!(
+        "(?:(?:{FUND_WORDS})?(?:收入预算|支出预算|收、?支总预算|收支预算总计)|本年预算|(?:^|部门|单位|财政拨款)(?:当年|本年)?预算(?:收入|支出))$"
+    ))
         .expect("valid regex")
 });
 static REVENUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        "(?:(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)?(?:财政)?拨款(?:本年)?收入|上级补助收入|事业单位经营收入|事业收入|经营收入|附属单位上缴收入|其他收入)$",
+        "(?:(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)?(?:财政)?拨款(?:本年)?收入|(?:一般公共预算|政府性基金预算|国有资本经营预算)收入|上级补助收入|事业单位经营收入|事业收入|经营收入|附属单位上缴收入|其他收入)$",
     )
     .expect("valid regex")
 });
@@ -175,8 +212,16 @@ static SPLIT_TOTAL: LazyLock<Regex> =
 static ECONOMIC_TOTAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new("^(?:其中)?(人员经费|公用经费)(?:合计)?$").expect("valid regex"));
 
+/// What may stand before 基本支出 / 项目支出 when they name the split: nothing, a fund, a
+/// year or the body (`一般公共预算财政拨款基本支出`, `本年项目支出`) — not a project's name
+/// (`大厅保安和安检服务项目支出` is one project's spending).
+fn names_a_split(before: &str) -> bool {
+    const ENDS: &[&str] = &["拨款", "预算", "资金", "本年", "当年", "年度", "部门", "单位", "本级", "其中", "的", "明"];
+    before.is_empty() || ENDS.iter().any(|w| before.ends_with(w))
+}
+
 /// The fund scope a total's own words name.
-fn own_scope(name: &str) -> FundScope {
+pub fn own_scope(name: &str) -> FundScope {
     if name.contains("一般公共预算") {
         FundScope::Gpb
     } else if name.contains("政府性基金") {
@@ -190,13 +235,18 @@ fn own_scope(name: &str) -> FundScope {
     }
 }
 
-fn total(name: &str, split: Split) -> Subject {
+pub fn total(name: &str, split: Split) -> Subject {
     Subject { split, scope: Some(own_scope(name)), ..Subject::new(Dimension::Total, 0, clean_name(name)) }
 }
 
 /// A budget document's totals, named with 预算 (`部门收入预算`, `财政拨款收支总预算`, `本年预算`).
 pub fn budget_total(label: &str) -> Option<Subject> {
-    BUDGET_TOTAL.find(label).map(|m| total(m.as_str(), Split::Total))
+    // `财政拨款基本支出预算` is the 基本支出 total, its 预算 a measure word.
+    if label.ends_with("基本支出预算") || label.ends_with("项目支出预算") {
+        return None;
+    }
+    // `本部门当年预算收入` is named `部门预算收入`, as `深圳市信访局部门预算收入` is.
+    BUDGET_TOTAL.find(label).map(|m| total(&m.as_str().replacen("当年", "", 1), Split::Total))
 }
 
 /// Labels with a fixed meaning: totals, revenue sources, 人员经费 / 公用经费, 基本支出 /
@@ -214,7 +264,9 @@ pub fn fixed(label: &str, phase: Phase) -> Option<Subject> {
     if !ends("支出") && !ends("计") && !ends("收入") {
         return (phase == Phase::Budget).then(|| budget_total(label)).flatten();
     }
-    if let Some(m) = SPLIT_TOTAL.captures(label).and_then(|c| c.get(1)) {
+    if let Some(m) = SPLIT_TOTAL.captures(label).and_then(|c| c.get(1))
+        && names_a_split(label.get(..m.start()).unwrap_or(""))
+    {
         let split = match m.as_str() {
             "基本支出" => Split::Basic,
             "项目支出" => Split::Project,
@@ -234,6 +286,12 @@ pub fn fixed(label: &str, phase: Phase) -> Option<Subject> {
         return Some(s);
     }
     REVENUE.find(label).map(|m| Subject::new(Dimension::Revenue, 1, clean_name(m.as_str())))
+}
+
+/// A fund's money named bare (`一般公共预算拨款`): a source in a revenue list, that fund's
+/// spending under a spending total.
+pub fn is_fund_money(label: &str) -> bool {
+    FUND_MONEY.is_match(label)
 }
 
 /// A 三公 label as the gold names it, in the document's bracket style; `None` for what is not
@@ -258,9 +316,44 @@ pub fn three_public(label: &str) -> Option<Subject> {
         tp(2, "公务用车运行费")
     } else if has("公务接待") {
         tp(1, "公务接待费")
+    } else if has("会议费") || has("培训费") {
+        // Printed beside the 三公 (`“三公”经费、会议费、培训费`), level 0 as in the tables.
+        tp(0, if has("会议费") { "会议费" } else { "培训费" })
     } else {
         None
     }
+}
+
+/// A code printed before the name (`2011301-行政运行`, `301 工资福利支出`) or after it in
+/// brackets (`行政运行（2010801）`).
+static CODED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:(\d{3,7})[-—－–]?(\D.*)|(\D.*?)[（(](\d{3,7})[)）])$").expect("valid regex"));
+
+/// A label that prints its item's code: the code and the name.
+pub fn coded(label: &str) -> Option<(Code, &str)> {
+    let caps = CODED.captures(label)?;
+    let (code, name) = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
+        (Some(code), Some(name), _, _) | (_, _, Some(name), Some(code)) => (code, name),
+        _ => return None,
+    };
+    Some((Code::parse(code.as_str())?, name.as_str()))
+}
+
+/// The fund scope a clause's words name for a 三公 total: `一般公共预算` gpb, `财政拨款`
+/// fiscal.
+pub fn named_scope(clause: &str) -> Option<FundScope> {
+    if clause.contains("一般公共预算") {
+        Some(FundScope::Gpb)
+    } else if clause.contains("财政拨款") {
+        Some(FundScope::Fiscal)
+    } else {
+        None
+    }
+}
+
+/// Words after 人员经费 / 公用经费 that open its breakdown (`主要包括：`, `其中`).
+pub fn breaks_down(lead: &str) -> bool {
+    ["包括", "其中", "：", ":", "如下", "具体"].iter().any(|w| lead.contains(w))
 }
 
 /// `收、支分别为 X、Y`: the parts of a compound total, each named in full (`收入总计`,
@@ -387,6 +480,8 @@ mod tests {
         assert_eq!(name("人员经费").map(|n| n.1), Some(Dimension::Economic));
         assert_eq!(name("社会保障和就业支出"), None);
         assert_eq!(name("项目支出主要用于数据中心建设项目"), None);
+        assert_eq!(name("大厅保安和安检服务项目支出"), None, "one project's spending");
+        assert_eq!(name("本年项目支出").map(|n| n.2), Some(Split::Project));
         assert_eq!(fixed("财政拨款收支总预算", Phase::Budget).map(|s| s.scope), Some(Some(FundScope::Fiscal)));
         assert_eq!(fixed("本年预算", Phase::Final), None);
     }
@@ -400,6 +495,16 @@ mod tests {
         assert_eq!(name("公务接待"), Some(("公务接待费".into(), Some(1))));
         assert_eq!(name("国内公务接待支出"), None);
         assert_eq!(name("燃料费"), None);
+    }
+
+    #[test]
+    fn a_printed_code_comes_off_the_name() {
+        let code = |l: &str| coded(l).map(|(c, n)| (c.as_str().to_string(), n.to_string()));
+        assert_eq!(code("2011301-行政运行"), Some(("2011301".into(), "行政运行".into())));
+        assert_eq!(code("行政运行（2010801）"), Some(("2010801".into(), "行政运行".into())));
+        assert_eq!(code("工资福利支出(301)"), Some(("301".into(), "工资福利支出".into())));
+        assert_eq!(code("住房公积金"), None);
+        assert_eq!(code("2026行政运行"), None, "four digits are no code");
     }
 
     #[test]

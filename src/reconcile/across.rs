@@ -203,7 +203,14 @@ fn table_row<'a>(facts: &'a [Fact], n: &Fact) -> Option<&'a Fact> {
             facts
                 .iter()
                 .filter(same)
-                .find(|f| f.statement == Statement::T09 && ThreePublicItem::from_printed(&f.name) == item)
+                // 会议费 / 培训费 printed beside the 三公 are no item: matched by their name.
+                .find(|f| {
+                    f.statement == Statement::T09
+                        && match item {
+                            Some(_) => ThreePublicItem::from_printed(&f.name) == item,
+                            None => f.name == n.name,
+                        }
+                })
         }
         _ => None,
     }
