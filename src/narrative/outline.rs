@@ -169,10 +169,11 @@ fn heading_text(lines: &[&Line], kinds: &[Kind], at: usize) -> (String, usize) {
     let next = kinds.iter().skip(at + 1).position(|k| *k != Kind::Noise).map(|p| at + 1 + p);
     // `第三部分` alone on its line: its title is the next line (`2026 年度部门预算情况说明`).
     if PART.find(&text).is_some_and(|m| text.get(m.end()..).unwrap_or("").trim_matches([':', '：']).is_empty())
-        && let Some(l) = next.and_then(|j| lines.get(j))
+        && let Some(j) = next
+        && let Some(l) = lines.get(j)
     {
         text.push_str(&squeeze(bare(&l.text)));
-        return (text, next.map_or(1, |j| j + 1 - at));
+        return (text, j + 1 - at);
     }
     if let Some(j) = next
         && let (Some(l), Some(k)) = (lines.get(j), kinds.get(j))

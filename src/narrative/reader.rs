@@ -204,7 +204,9 @@ impl<'a> Reader<'a> {
             return true;
         };
         if subject.dimension == Dimension::ThreePublic && subject.level == Some(0) {
-            self.three_public_scope = words::named_scope(clause).or(self.three_public_scope);
+            // The fund its sentence names (一般公共预算 or 财政拨款), read as a total's words are.
+            let named = Some(words::own_scope(clause)).filter(|s| matches!(s, FundScope::Gpb | FundScope::Fiscal));
+            self.three_public_scope = named.or(self.three_public_scope);
         }
         self.remember(c, subject.clone());
         if subject.opens_economic_list() {
@@ -280,8 +282,11 @@ impl<'a> Reader<'a> {
             return self.revenue_in_context(c, s);
         }
         if words::is_fund_money(label) {
-            let s = Subject::new(Dimension::Revenue, 1, clean_name(label));
-            return if c.sentence.spending { Some(words::total(label, Split::Total)) } else { Some(s) };
+            return Some(if c.sentence.spending {
+                words::total(label, Split::Total)
+            } else {
+                Subject::new(Dimension::Revenue, 1, clean_name(label))
+            });
         }
         if !words::is_name_like(label) {
             return None;
@@ -386,14 +391,10 @@ impl<'a> Reader<'a> {
             self.out.diagnostics.push(Diagnostic::new(line, format!("narrative: {} cannot be held exactly", n.amount)));
             return;
         }
-        let fund_scope = match (s.dimension, self.three_public_scope) {
-            (Dimension::ThreePublic, Some(scope)) => scope,
-            // `其中：一般公共预算拨款支出 X` in a section about all appropriations.
-            (Dimension::Total, _)
-                if s.scope.is_some_and(|own| own.within(block.context.scope.unwrap_or(FundScope::All))) =>
-            {
-                s.scope.unwrap_or(FundScope::All)
-            }
+        // `其中：一般公共预算拨款支出 X` in a section about all appropriations.
+        let own_within = s.scope.filter(|own| own.within(block.context.scope.unwrap_or(FundScope::All)));
+        let fund_scope = match (s.dimension, self.three_public_scope, own_within) {
+            (Dimension::ThreePublic, Some(scope), _) | (Dimension::Total, _, Some(scope)) => scope,
             _ => block.context.scope.unwrap_or_else(|| match s.dimension {
                 Dimension::Total => s.scope.unwrap_or(FundScope::All),
                 Dimension::ThreePublic => FundScope::Fiscal,

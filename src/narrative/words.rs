@@ -145,14 +145,14 @@ pub fn lead(text: &str, phase: Phase) -> Lead {
     let respectively = copula.is_some_and(|w| w.starts_with("分别"));
     let copula = copula.is_some();
     let label = bare_label(rest);
+    let (stripped, measures) = strip_measures(&label, phase);
+    let stripped = stripped.to_string();
     // `因公出国（境）费 2026 年预算数`: the subject may stand before the year, the measure after.
-    let before_year =
-        if strip_measures(&label, phase).0.is_empty() { bare_label(before_year(rest)) } else { String::new() };
+    let before_year = if stripped.is_empty() { bare_label(before_year(rest)) } else { String::new() };
     if phase == Phase::Budget && budget_total(&label).is_some() {
         return Lead { label, measures: Vec::new(), respectively, copula, before_year };
     }
-    let (rest, measures) = strip_measures(&label, phase);
-    Lead { label: rest.to_string(), measures, respectively, copula, before_year }
+    Lead { label: stripped, measures, respectively, copula, before_year }
 }
 
 /// Measure phrases come off from the end, two when joined (`全年预算数与支出数`): the rest
@@ -337,18 +337,6 @@ pub fn coded(label: &str) -> Option<(Code, &str)> {
         _ => return None,
     };
     Some((Code::parse(code.as_str())?, name.as_str()))
-}
-
-/// The fund scope a clause's words name for a 三公 total: `一般公共预算` gpb, `财政拨款`
-/// fiscal.
-pub fn named_scope(clause: &str) -> Option<FundScope> {
-    if clause.contains("一般公共预算") {
-        Some(FundScope::Gpb)
-    } else if clause.contains("财政拨款") {
-        Some(FundScope::Fiscal)
-    } else {
-        None
-    }
 }
 
 /// Words after 人员经费 / 公用经费 that open its breakdown (`主要包括：`, `其中`).
